@@ -1,0 +1,189 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace UserAdmin.Portal.Data;
+
+// Indexes follow the user grid's filters and sorts (always inside one organization) and the activity feed's keyset paging.
+
+internal sealed class AccountConfiguration : IEntityTypeConfiguration<Account>
+{
+    public void Configure(EntityTypeBuilder<Account> b)
+    {
+        b.Property(a => a.FirstName).HasMaxLength(Account.NameMaxLength);
+        b.Property(a => a.LastName).HasMaxLength(Account.NameMaxLength);
+        b.Property(a => a.DisplayName).HasMaxLength(Account.NameMaxLength * 2);
+        b.HasIndex(a => a.DisplayName);
+        b.HasIndex(a => a.CreatedAt);
+        b.HasIndex(a => a.LastSignInAt);
+        b.HasMany(a => a.Memberships).WithOne(m => m.Account).HasForeignKey(m => m.AccountId);
+        b.HasMany(a => a.CustomProperties).WithOne().HasForeignKey(p => p.AccountId);
+        b.HasMany(a => a.ComputerUsernames).WithOne().HasForeignKey(c => c.AccountId);
+        b.HasMany(a => a.Smartcards).WithOne().HasForeignKey(s => s.AccountId);
+        b.HasMany(a => a.ApiKeys).WithOne().HasForeignKey(k => k.AccountId);
+    }
+}
+
+internal sealed class CustomPropertyConfiguration : IEntityTypeConfiguration<CustomProperty>
+{
+    public void Configure(EntityTypeBuilder<CustomProperty> b)
+    {
+        b.HasKey(p => new { p.AccountId, p.Key });
+        b.Property(p => p.Key).HasMaxLength(CustomProperty.KeyMaxLength);
+        b.Property(p => p.Value).HasMaxLength(CustomProperty.ValueMaxLength);
+    }
+}
+
+internal sealed class ComputerUsernameConfiguration : IEntityTypeConfiguration<ComputerUsername>
+{
+    public void Configure(EntityTypeBuilder<ComputerUsername> b)
+    {
+        b.Property(c => c.Name).HasMaxLength(ComputerUsername.MaxLength);
+        b.HasIndex(c => new { c.AccountId, c.Name }).IsUnique();
+        b.HasIndex(c => c.Name);
+    }
+}
+
+internal sealed class SmartcardConfiguration : IEntityTypeConfiguration<Smartcard>
+{
+    public void Configure(EntityTypeBuilder<Smartcard> b)
+    {
+        b.Property(s => s.Number).HasMaxLength(Smartcard.NumberMaxLength);
+        b.Property(s => s.Label).HasMaxLength(Smartcard.LabelMaxLength);
+        b.HasIndex(s => s.AccountId);
+        b.HasIndex(s => s.Number);
+    }
+}
+
+internal sealed class OrganizationConfiguration : IEntityTypeConfiguration<Organization>
+{
+    public void Configure(EntityTypeBuilder<Organization> b)
+    {
+        b.Property(o => o.Name).HasMaxLength(Organization.NameMaxLength);
+        b.Property(o => o.DisplayName).HasMaxLength(Organization.DisplayNameMaxLength);
+        b.HasIndex(o => o.Name).IsUnique();
+        b.HasMany(o => o.Memberships).WithOne(m => m.Organization).HasForeignKey(m => m.OrganizationId);
+        b.HasMany(o => o.Groups).WithOne().HasForeignKey(g => g.OrganizationId);
+        b.HasMany(o => o.ApplicationPermissions).WithOne().HasForeignKey(p => p.OrganizationId);
+    }
+}
+
+internal sealed class MembershipConfiguration : IEntityTypeConfiguration<Membership>
+{
+    public void Configure(EntityTypeBuilder<Membership> b)
+    {
+        b.Property(m => m.Version).HasMaxLength(32).IsConcurrencyToken();
+        b.HasIndex(m => new { m.OrganizationId, m.AccountId }).IsUnique();
+        b.HasIndex(m => m.AccountId);
+        b.HasIndex(m => new { m.OrganizationId, m.Rank });
+        b.HasIndex(m => new { m.OrganizationId, m.Tag });
+        b.HasIndex(m => new { m.OrganizationId, m.IsSuspended });
+        b.HasIndex(m => new { m.OrganizationId, m.JoinedAt });
+        b.HasOne(m => m.PrimaryGroup).WithMany().HasForeignKey(m => m.PrimaryGroupId).OnDelete(DeleteBehavior.SetNull);
+    }
+}
+
+internal sealed class GroupConfiguration : IEntityTypeConfiguration<Group>
+{
+    public void Configure(EntityTypeBuilder<Group> b)
+    {
+        b.Property(g => g.Name).HasMaxLength(Group.NameMaxLength);
+        b.Property(g => g.Description).HasMaxLength(Group.DescriptionMaxLength);
+        b.HasIndex(g => new { g.OrganizationId, g.Name }).IsUnique();
+        b.HasMany(g => g.Permissions).WithOne().HasForeignKey(p => p.GroupId);
+        b.HasMany(g => g.Members).WithOne(m => m.Group).HasForeignKey(m => m.GroupId);
+    }
+}
+
+internal sealed class GroupPermissionConfiguration : IEntityTypeConfiguration<GroupPermission>
+{
+    public void Configure(EntityTypeBuilder<GroupPermission> b)
+    {
+        b.HasKey(p => new { p.GroupId, p.Permission });
+        b.Property(p => p.Permission).HasMaxLength(ApplicationPermission.KeyMaxLength);
+    }
+}
+
+internal sealed class GroupMemberConfiguration : IEntityTypeConfiguration<GroupMember>
+{
+    public void Configure(EntityTypeBuilder<GroupMember> b)
+    {
+        b.HasKey(m => new { m.GroupId, m.MembershipId });
+        b.HasIndex(m => m.MembershipId);
+        b.HasOne(m => m.Membership).WithMany(m => m.Groups).HasForeignKey(m => m.MembershipId);
+    }
+}
+
+internal sealed class ApplicationPermissionConfiguration : IEntityTypeConfiguration<ApplicationPermission>
+{
+    public void Configure(EntityTypeBuilder<ApplicationPermission> b)
+    {
+        b.HasKey(p => new { p.OrganizationId, p.Key });
+        b.Property(p => p.Key).HasMaxLength(ApplicationPermission.KeyMaxLength);
+        b.Property(p => p.Description).HasMaxLength(Group.DescriptionMaxLength);
+    }
+}
+
+internal sealed class PolicyConfiguration : IEntityTypeConfiguration<Policy>
+{
+    public void Configure(EntityTypeBuilder<Policy> b)
+    {
+        b.Property(p => p.Name).HasMaxLength(Policy.NameMaxLength);
+        b.Property(p => p.Description).HasMaxLength(Group.DescriptionMaxLength);
+        b.HasIndex(p => new { p.OrganizationId, p.Name }).IsUnique();
+        b.HasOne<Organization>().WithMany().HasForeignKey(p => p.OrganizationId);
+        b.HasMany(p => p.Members).WithOne().HasForeignKey(m => m.PolicyId);
+        b.HasMany(p => p.Groups).WithOne().HasForeignKey(g => g.PolicyId);
+    }
+}
+
+internal sealed class PolicyMemberConfiguration : IEntityTypeConfiguration<PolicyMember>
+{
+    public void Configure(EntityTypeBuilder<PolicyMember> b)
+    {
+        b.HasKey(m => new { m.PolicyId, m.MembershipId });
+        b.HasIndex(m => m.MembershipId);
+        b.HasOne<Membership>().WithMany().HasForeignKey(m => m.MembershipId);
+    }
+}
+
+internal sealed class PolicyGroupConfiguration : IEntityTypeConfiguration<PolicyGroup>
+{
+    public void Configure(EntityTypeBuilder<PolicyGroup> b)
+    {
+        b.HasKey(g => new { g.PolicyId, g.GroupId });
+        b.HasIndex(g => g.GroupId);
+        b.HasOne<Group>().WithMany().HasForeignKey(g => g.GroupId);
+    }
+}
+
+internal sealed class ActivityRecordConfiguration : IEntityTypeConfiguration<ActivityRecord>
+{
+    public void Configure(EntityTypeBuilder<ActivityRecord> b)
+    {
+        // No foreign keys: the record outlives the accounts and organizations it names.
+        b.Property(a => a.ActorName).HasMaxLength(256);
+        b.Property(a => a.Verb).HasMaxLength(64);
+        b.Property(a => a.TargetName).HasMaxLength(256);
+        b.Property(a => a.Title).HasMaxLength(512);
+        b.Property(a => a.ClientAddress).HasMaxLength(64);
+        b.HasIndex(a => new { a.OrganizationId, a.Id });
+        b.HasIndex(a => new { a.OrganizationId, a.TargetAccountId, a.Id });
+        b.HasIndex(a => new { a.OrganizationId, a.ActorAccountId, a.Id });
+        b.HasIndex(a => new { a.OrganizationId, a.Verb, a.Id });
+        b.HasIndex(a => new { a.OrganizationId, a.Category, a.Id });
+    }
+}
+
+internal sealed class ApiKeyConfiguration : IEntityTypeConfiguration<ApiKey>
+{
+    public void Configure(EntityTypeBuilder<ApiKey> b)
+    {
+        b.Property(k => k.Name).HasMaxLength(ApiKey.NameMaxLength);
+        b.Property(k => k.Prefix).HasMaxLength(32);
+        b.Property(k => k.SecretHash).HasMaxLength(128);
+        b.HasIndex(k => k.Prefix).IsUnique();
+        b.HasIndex(k => k.AccountId);
+        b.HasIndex(k => k.OrganizationId);
+        b.HasOne<Organization>().WithMany().HasForeignKey(k => k.OrganizationId);
+    }
+}

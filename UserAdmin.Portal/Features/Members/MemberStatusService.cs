@@ -1,0 +1,74 @@
+using Microsoft.EntityFrameworkCore;
+using UserAdmin.Portal.Data;
+using UserAdmin.Portal.Features.Shared;
+using UserAdmin.Portal.Realtime;
+
+namespace UserAdmin.Portal.Features.Members;
+
+/// <summary>Suspension of a member in one organization (the first operation built on the service pattern).</summary>
+public sealed class MemberStatusService(OperationRunner runner)
+{
+    public Task<OperationResult<bool>> SetSuspendedAsync(
+        Actor actor, Guid targetAccountId, bool suspended, string? expectedVersion = null, CancellationToken ct = default) =>
+        runner.RunAsMemberAsync<bool>(actor, PortalPermissions.SuspendUsers, async op =>
+        {
+            var membership = await op.Db.Memberships
+                .Include(m => m.Account)
+                .SingleOrDefaultAsync(m => m.OrganizationId == actor.OrganizationId && m.AccountId == targetAccountId, ct);
+            if (membership?.Account is not { } account)
+            {
+                return OperationResult<bool>.Fail(OperationResult.NotFound("No such member in this organization."));
+            }
+
+            var target = await MemberTargets.DescribeAsync(op.Db, membership, ct);
+            var decision = AccessRules.Check(op.Actor!, MemberAction.Suspend, target);
+            if (!decision.Allowed)
+            {
+                return OperationResult<bool>.Fail(OperationResult.From(decision));
+            }
+
+            if (expectedVersion is not null && expectedVersion != membership.Version)
+            {
+                return OperationResult<bool>.Fail(OperationResult.Conflict(
+                    "Someone else changed this member since you loaded the page. Reload to see their change."));
+            }
+
+            if (membership.IsSuspended == suspended)
+            {
+                return OperationResult<bool>.Ok(false);
+            }
+
+            membership.IsSuspended = suspended;
+            membership.SuspendedAt = suspended ? op.Now : null;
+            membership.Version = Guid.NewGuid().ToString("N");
+            if (suspended)
+            {
+                // Ends the member's open sessions at their next security-stamp check.
+                await op.Users.UpdateSecurityStampAsync(account);
+            }
+
+            var verb = suspended ? "member.suspended" : "member.unsuspended";
+            var record = op.Record(
+                verb,
+                $"{op.Actor!.UserName} {(suspended ? "suspended" : "unsuspended")} {account.UserName}",
+                ActivityCategory.Admin,
+                account.Id,
+                account.UserName ?? "",
+                new Dictionary<string, (object?, object?)> { ["suspended"] = (!suspended, suspended) });
+            op.Notify(ChangeEntities.Member, account.Id.ToString(), verb, record);
+            return OperationResult<bool>.Ok(true);
+        }, ct);
+}
+
+/// <summary>Describes a membership for <see cref="AccessRules"/>, including whether it is the last active SUPER.</summary>
+public static class MemberTargets
+{
+    public static async Task<TargetMember> DescribeAsync(PortalDbContext db, Membership membership, CancellationToken ct = default)
+    {
+        var isLastSuper = membership.Rank == MemberRank.Super
+            && !await db.Memberships.AnyAsync(
+                m => m.OrganizationId == membership.OrganizationId && m.Id != membership.Id && m.Rank == MemberRank.Super && !m.IsSuspended,
+                ct);
+        return new TargetMember(membership.AccountId, membership.Rank, isLastSuper);
+    }
+}

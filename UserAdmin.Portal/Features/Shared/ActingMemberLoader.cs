@@ -1,0 +1,34 @@
+using Microsoft.EntityFrameworkCore;
+using UserAdmin.Portal.Data;
+
+namespace UserAdmin.Portal.Features.Shared;
+
+/// <summary>Reads the acting member's current standing from the database: rank, suspension and group permissions.</summary>
+public static class ActingMemberLoader
+{
+    /// <summary>Null when the account is not an active member of the organization, or cannot sign in at all.</summary>
+    public static async Task<ActingMember?> LoadAsync(PortalDbContext db, Guid accountId, Guid organizationId, CancellationToken ct = default)
+    {
+        var now = DateTimeOffset.UtcNow;
+        var row = await db.Memberships
+            .AsNoTracking()
+            .Where(m => m.AccountId == accountId && m.OrganizationId == organizationId && !m.IsSuspended)
+            .Select(m => new
+            {
+                m.Id,
+                m.Rank,
+                m.Account!.UserName,
+                m.Account.IsActivated,
+                m.Account.LockoutEnd,
+                Permissions = m.Groups.SelectMany(g => g.Group!.Permissions).Select(p => p.Permission).ToList(),
+            })
+            .SingleOrDefaultAsync(ct);
+
+        if (row is null || !row.IsActivated || row.LockoutEnd > now)
+        {
+            return null;
+        }
+
+        return new ActingMember(accountId, row.UserName ?? "", row.Id, organizationId, row.Rank, row.Permissions.ToHashSet());
+    }
+}

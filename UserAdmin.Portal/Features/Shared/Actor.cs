@@ -1,0 +1,27 @@
+using UserAdmin.Portal.Data;
+
+namespace UserAdmin.Portal.Features.Shared;
+
+/// <summary>Who asks for an operation, as the edge (page or API) knows it. Services never trust more than this.</summary>
+public sealed record Actor(Guid AccountId, Guid OrganizationId, string? ClientAddress = null);
+
+/// <summary>
+/// The acting member as the database says right now: loaded inside every operation,
+/// so a demotion or suspension takes effect on the next click.
+/// </summary>
+public sealed record ActingMember(
+    Guid AccountId,
+    string UserName,
+    long MembershipId,
+    Guid OrganizationId,
+    MemberRank Rank,
+    IReadOnlySet<string> Permissions)
+{
+    public bool IsAdmin => Rank >= MemberRank.Admin;
+
+    /// <summary>ADMIN and SUPER hold every portal permission; a REGULAR member holds what their groups grant.</summary>
+    public bool Has(string permission) => IsAdmin || Permissions.Contains(permission);
+}
+
+/// <summary>What a rule needs to know about the member being acted on.</summary>
+public sealed record TargetMember(Guid AccountId, MemberRank Rank, bool IsLastSuper);

@@ -1,0 +1,66 @@
+using System.Data.Common;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using UserAdmin.Portal.Data;
+
+namespace UserAdmin.Portal.Hosting;
+
+internal static class DataExtensions
+{
+    public const string DefaultConnectionString = "Data Source=data/portal.db";
+
+    public static void AddPortalData(this WebApplicationBuilder builder)
+    {
+        var connectionString = PrepareConnectionString(builder.Configuration.GetConnectionString("Portal") ?? DefaultConnectionString);
+        builder.Services.AddDbContextFactory<PortalDbContext>(options => ConfigureSqlite(options, connectionString));
+    }
+
+    public static void ConfigureSqlite(DbContextOptionsBuilder options, string connectionString) =>
+        options
+            .UseSqlite(connectionString)
+            .AddInterceptors(SqlitePragmas.Instance)
+            // Migrations are hand-written without a model snapshot; MigrationsMatchTheModel checks them instead.
+            .ConfigureWarnings(w => w.Ignore(RelationalEventId.PendingModelChangesWarning));
+
+    /// <summary>Creates the database file's folder, so a fresh checkout starts without any setup.</summary>
+    private static string PrepareConnectionString(string connectionString)
+    {
+        var csb = new SqliteConnectionStringBuilder(connectionString);
+        if (csb.DataSource is { Length: > 0 } file && file != ":memory:" && csb.Mode != SqliteOpenMode.Memory)
+        {
+            var directory = Path.GetDirectoryName(Path.GetFullPath(file));
+            if (!string.IsNullOrEmpty(directory))
+            {
+                Directory.CreateDirectory(directory);
+            }
+        }
+
+        return csb.ToString();
+    }
+}
+
+/// <summary>
+/// Per-connection settings: wait up to 5 s for a lock instead of failing, NORMAL sync (safe with WAL),
+/// and enforce foreign keys. WAL itself is a property of the file, set once when the database is migrated.
+/// </summary>
+internal sealed class SqlitePragmas : DbConnectionInterceptor
+{
+    public static SqlitePragmas Instance { get; } = new();
+
+    private const string Sql = "PRAGMA busy_timeout = 5000; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;";
+
+    public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = Sql;
+        command.ExecuteNonQuery();
+    }
+
+    public override async Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = Sql;
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+}

@@ -1,0 +1,85 @@
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using UserAdmin.Portal.Data;
+using UserAdmin.Portal.Features.Demo;
+using UserAdmin.Portal.Features.Organizations;
+
+namespace UserAdmin.Portal.Hosting;
+
+/// <summary>
+/// Before the server listens: migrate the database (WAL mode), create the first organization and SUPER admin on
+/// an empty database, and fill demo members when asked (--seed-demo N). Refuses to start with a missing or weak
+/// first-admin password, saying why.
+/// </summary>
+internal sealed class DatabaseInitializer(
+    IServiceScopeFactory scopeFactory,
+    IOptions<PortalOptions> portal,
+    IOptions<IdentityOptions> identity,
+    IConfiguration configuration,
+    IHostEnvironment environment,
+    ILogger<DatabaseInitializer> logger) : IHostedLifecycleService
+{
+    public async Task StartingAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = scopeFactory.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
+        await MigrateAsync(db, cancellationToken);
+
+        if (!await db.Organizations.AnyAsync(cancellationToken))
+        {
+            await BootstrapAsync(scope.ServiceProvider, cancellationToken);
+        }
+
+        if (configuration.GetValue<int?>("seed-demo") is { } count)
+        {
+            var seeder = scope.ServiceProvider.GetRequiredService<DemoSeeder>();
+            await seeder.SeedAsync(count, cancellationToken);
+        }
+    }
+
+    public static async Task MigrateAsync(PortalDbContext db, CancellationToken ct = default)
+    {
+        await db.Database.MigrateAsync(ct);
+
+        // WAL is a property of the file: readers never wait for the writer.
+        await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode = WAL;", ct);
+    }
+
+    private async Task BootstrapAsync(IServiceProvider services, CancellationToken ct)
+    {
+        var options = portal.Value.Bootstrap;
+        var problems = OrganizationProvisioner.PasswordProblems(options.AdminPassword, options.AdminUserName, identity.Value);
+        if (problems.Count > 0)
+        {
+            throw new StartupConfigurationException(
+                $"The database is empty, so the first admin '{options.AdminUserName}' must be created, but its password cannot be used: " +
+                string.Join("; ", problems.Select(p => p.TrimEnd('.'))) + ". Set a strong one in Portal:Bootstrap:AdminPassword " +
+                "(environment variable Portal__Bootstrap__AdminPassword), at least 12 characters and not a common password.");
+        }
+
+        var provisioner = services.GetRequiredService<OrganizationProvisioner>();
+        var result = await provisioner.CreateAsync(new NewOrganization(
+            options.OrganizationName,
+            options.OrganizationDisplayName,
+            options.AdminUserName,
+            options.AdminEmail,
+            options.AdminPassword!,
+            options.AdminMustChangePassword ?? !environment.IsDevelopment()), ct);
+        if (!result.Succeeded)
+        {
+            throw new StartupConfigurationException($"The first organization could not be created: {result.Message}");
+        }
+
+        logger.LogInformation(
+            "Created organization {Organization} with SUPER admin {AdminUserName}",
+            options.OrganizationName,
+            options.AdminUserName);
+    }
+
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}

@@ -1,0 +1,103 @@
+using Microsoft.Extensions.FileProviders;
+using UserAdmin.Portal.Components;
+using UserAdmin.Portal.Components.Account;
+using UserAdmin.Portal.Features.Accounts;
+using UserAdmin.Portal.Features.Demo;
+using UserAdmin.Portal.Features.Members;
+using UserAdmin.Portal.Features.Organizations;
+using UserAdmin.Portal.Features.Shared;
+using UserAdmin.Portal.Realtime;
+using Radzen;
+
+namespace UserAdmin.Portal.Hosting;
+
+public static class PortalHosting
+{
+    public static WebApplicationBuilder AddPortal(this WebApplicationBuilder builder, string[] args)
+    {
+        builder.AddPortalConfiguration(args);
+        builder.AddPortalLogging();
+
+        var portal = builder.Configuration.GetSection(PortalOptions.Section).Get<PortalOptions>() ?? new PortalOptions();
+        builder.Services.Configure<PortalOptions>(builder.Configuration.GetSection(PortalOptions.Section));
+
+        builder.AddPortalData();
+        builder.AddPortalIdentity(portal);
+
+        builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+        builder.Services.AddRadzenComponents();
+
+        var services = builder.Services;
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<IChangeNotifier, InProcessChangeNotifier>();
+        services.AddSingleton<OperationRunner>();
+        services.AddSingleton<SessionQueries>();
+        services.AddSingleton<OrganizationProvisioner>();
+        services.AddSingleton<MemberStatusService>();
+        services.AddSingleton<OwnPasswordService>();
+        services.AddSingleton<DemoSeeder>();
+        services.AddScoped<SignInService>();
+        services.AddHostedService<DatabaseInitializer>();
+        return builder;
+    }
+
+    public static WebApplication UsePortal(this WebApplication app)
+    {
+        if (!app.Environment.IsDevelopment())
+        {
+            app.UseExceptionHandler("/Error", createScopeForErrors: true);
+            app.UseHsts();
+            app.UseHttpsRedirection();
+        }
+
+        app.UseStatusCodePagesWithReExecute("/not-found");
+        app.UseRequestLogging();
+        app.UseStaticFiles(new StaticFileOptions
+        {
+            FileProvider = new PhysicalFileProvider(Path.Combine(AppContext.BaseDirectory, "wwwroot-assets")),
+            RequestPath = "/assets",
+        });
+        app.UseAuthentication();
+        app.UseForcedPasswordChange();
+        app.UseAuthorization();
+        app.UseAntiforgery();
+
+        app.MapStaticAssets();
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        app.MapPortalAccountEndpoints();
+        return app;
+    }
+
+    /// <summary>
+    /// A signed-in account with a pending forced password change reaches nothing but the change page,
+    /// sign-out and static files until it has chosen a new password.
+    /// </summary>
+    private static void UseForcedPasswordChange(this WebApplication app) =>
+        app.Use(async (context, next) =>
+        {
+            var path = context.Request.Path;
+            var exempt = path.StartsWithSegments("/Account/ChangePassword")
+                || path.StartsWithSegments("/Account/Logout")
+                || path.StartsWithSegments("/_framework")
+                || path.StartsWithSegments("/_content")
+                || path.StartsWithSegments("/assets")
+                || path.StartsWithSegments("/not-found")
+                || path.StartsWithSegments("/Error");
+            if (!exempt && context.User.MustChangePasswordNow())
+            {
+                if (HttpMethods.IsGet(context.Request.Method))
+                {
+                    var returnUrl = Uri.EscapeDataString(path + context.Request.QueryString);
+                    context.Response.Redirect($"/Account/ChangePassword?returnUrl={returnUrl}");
+                }
+                else
+                {
+                    context.Response.StatusCode = StatusCodes.Status403Forbidden;
+                }
+
+                return;
+            }
+
+            await next();
+        });
+}

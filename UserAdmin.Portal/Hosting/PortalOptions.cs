@@ -1,0 +1,37 @@
+namespace UserAdmin.Portal.Hosting;
+
+/// <summary>The "Portal" configuration section.</summary>
+public sealed class PortalOptions
+{
+    public const string Section = "Portal";
+
+    public BootstrapOptions Bootstrap { get; set; } = new();
+    public LockoutSettings Lockout { get; set; } = new();
+
+    /// <summary>How long a sign-in lasts without activity.</summary>
+    public int SessionHours { get; set; } = 8;
+}
+
+/// <summary>The first organization and its SUPER admin, created on an empty database.</summary>
+public sealed class BootstrapOptions
+{
+    public string OrganizationName { get; set; } = "default";
+    public string OrganizationDisplayName { get; set; } = "Default organization";
+    public string AdminUserName { get; set; } = "admin";
+    public string AdminEmail { get; set; } = "admin@localhost";
+
+    /// <summary>Must come from configuration or the environment (Portal__Bootstrap__AdminPassword); never a default.</summary>
+    public string? AdminPassword { get; set; }
+
+    /// <summary>Make the first admin choose a new password at first sign-in (default on outside Development).</summary>
+    public bool? AdminMustChangePassword { get; set; }
+}
+
+public sealed class LockoutSettings
+{
+    public int MaxFailedAttempts { get; set; } = 5;
+    public int Minutes { get; set; } = 15;
+}
+
+/// <summary>Thrown when the portal cannot start with the configuration it was given; the message says why.</summary>
+public sealed class StartupConfigurationException(string message) : Exception(message);

@@ -1,0 +1,19 @@
+using UserAdmin.Portal.Hosting;
+
+try
+{
+    var builder = WebApplication.CreateBuilder(args);
+    builder.AddPortal(args);
+    var app = builder.Build();
+    app.UsePortal();
+    await app.RunAsync();
+    return 0;
+}
+catch (Exception ex) when (StartupFailure.Find(ex) is { } failure)
+{
+    // A configuration problem is the operator's to fix: say what and how, without a stack trace.
+    await Console.Error.WriteLineAsync($"UserAdmin Portal cannot start: {failure.Message}");
+    return 2;
+}
+
+public partial class Program;
