@@ -187,3 +187,34 @@ internal sealed class ApiKeyConfiguration : IEntityTypeConfiguration<ApiKey>
         b.HasOne<Organization>().WithMany().HasForeignKey(k => k.OrganizationId);
     }
 }
+
+internal sealed class MemberDirectoryConfiguration : IEntityTypeConfiguration<MemberDirectoryEntry>
+{
+    public const string NoCase = "NOCASE";
+
+    public void Configure(EntityTypeBuilder<MemberDirectoryEntry> b)
+    {
+        b.ToTable("MemberDirectory");
+        b.HasKey(d => d.MembershipId);
+        b.Property(d => d.MembershipId).ValueGeneratedNever();
+        b.Property(d => d.UserName).UseCollation(NoCase);
+        b.Property(d => d.Email).UseCollation(NoCase);
+        b.Property(d => d.DisplayName).UseCollation(NoCase);
+        b.Property(d => d.GroupNames).UseCollation(NoCase);
+
+        // One index per sortable column, each ending in the key so any page is a seek (keyset paging).
+        b.HasIndex(d => new { d.OrganizationId, d.DisplayName, d.MembershipId });
+        b.HasIndex(d => new { d.OrganizationId, d.UserName, d.MembershipId });
+        b.HasIndex(d => new { d.OrganizationId, d.Email, d.MembershipId });
+        b.HasIndex(d => new { d.OrganizationId, d.GroupNames, d.MembershipId });
+        b.HasIndex(d => new { d.OrganizationId, d.Rank, d.MembershipId });
+        b.HasIndex(d => new { d.OrganizationId, d.Tag, d.MembershipId });
+        b.HasIndex(d => new { d.OrganizationId, d.IsSuspended, d.IsActivated, d.LockoutEnd, d.MembershipId });
+        b.HasIndex(d => new { d.OrganizationId, d.CreatedAt, d.MembershipId });
+        b.HasIndex(d => new { d.OrganizationId, d.LastSignInAt, d.MembershipId });
+        b.HasIndex(d => new { d.OrganizationId, d.MustChangePassword, d.MembershipId });
+        b.HasIndex(d => new { d.OrganizationId, d.EmailConfirmed, d.MembershipId });
+        b.HasIndex(d => new { d.OrganizationId, d.DeviceStatus, d.MembershipId });
+        b.HasIndex(d => d.AccountId);
+    }
+}

@@ -26,6 +26,7 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options)
     public DbSet<Smartcard> Smartcards => Set<Smartcard>();
     public DbSet<ActivityRecord> Activity => Set<ActivityRecord>();
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
+    public DbSet<MemberDirectoryEntry> MemberDirectory => Set<MemberDirectoryEntry>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {

@@ -16,6 +16,12 @@ public static class PortalPolicies
     /// <summary>An active member of the session's organization who has no pending forced password change.</summary>
     public const string Member = "member";
 
+    public const string ViewUsersPolicy = "perm:" + PortalPermissions.ViewUsers;
+    public const string ManageUsersPolicy = "perm:" + PortalPermissions.ManageUsers;
+    public const string ResetPasswordsPolicy = "perm:" + PortalPermissions.ResetPasswords;
+    public const string ManageGroupsPolicy = "perm:" + PortalPermissions.ManageGroups;
+    public const string ViewActivityPolicy = "perm:" + PortalPermissions.ViewActivity;
+
     public static string For(string permission) => "perm:" + permission;
 
     public static void AddPortalAuthorization(this IServiceCollection services)

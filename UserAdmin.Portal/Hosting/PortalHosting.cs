@@ -6,6 +6,7 @@ using UserAdmin.Portal.Features.Demo;
 using UserAdmin.Portal.Features.Members;
 using UserAdmin.Portal.Features.Organizations;
 using UserAdmin.Portal.Features.Shared;
+using UserAdmin.Portal.Features.Users;
 using UserAdmin.Portal.Realtime;
 using Radzen;
 
@@ -36,6 +37,7 @@ public static class PortalHosting
         services.AddSingleton<MemberStatusService>();
         services.AddSingleton<OwnPasswordService>();
         services.AddSingleton<DemoSeeder>();
+        services.AddSingleton<MemberQueryService>();
         services.AddScoped<SignInService>();
         services.AddHostedService<DatabaseInitializer>();
         return builder;

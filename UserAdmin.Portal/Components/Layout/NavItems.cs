@@ -10,7 +10,7 @@ public static class NavItems
     public static IReadOnlyList<NavItem> All { get; } =
     [
         new("Dashboard", "/", "dashboard", null, true),
-        new("Users", "/users", "group", PortalPermissions.ViewUsers, false),
+        new("Users", "/users", "group", PortalPermissions.ViewUsers, true),
         new("Groups", "/groups", "workspaces", PortalPermissions.ManageGroups, false),
         new("Policies", "/policies", "policy", PortalPermissions.ManageGroups, false),
         new("Activity", "/activity", "history", PortalPermissions.ViewActivity, false),

@@ -1,0 +1,309 @@
+using System.Data.Common;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using UserAdmin.Portal.Data;
+using UserAdmin.Portal.Features.Shared;
+
+namespace UserAdmin.Portal.Features.Users;
+
+public sealed record GroupChoice(Guid Id, string Name);
+
+/// <summary>
+/// The user grid's read side. Every query is one statement against <c>MemberDirectory</c> inside one
+/// organization: a seek on the sort's index (keyset paging from either end, so the last page of a million
+/// members costs what the first does), filters on indexed columns, and search through the FTS5 trigram index.
+/// Written as SQL over EF's connection because the row-value keyset comparison has no LINQ form; every value is
+/// a parameter and every column name comes from a fixed list.
+/// </summary>
+public sealed class MemberQueryService(IDbContextFactory<PortalDbContext> dbFactory, TimeProvider clock)
+{
+    private const string SelectColumns =
+        "d.MembershipId, d.AccountId, d.UserName, d.Email, d.DisplayName, d.Rank, d.Tag, d.IsSuspended, d.IsActivated, d.LockoutEnd,"
+        + " d.GroupNames, d.CreatedAt, d.LastSignInAt, d.EmailConfirmed, d.MustChangePassword, d.DeviceStatus";
+
+    /// <summary>One page of members, or a refusal when the actor may not list members.</summary>
+    public async Task<OperationResult<MemberPage>> PageAsync(
+        Actor actor, MemberFilter filter, MemberSort sort, PageRequest page, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        if (await AuthorizeAsync(db, actor, ct) is { } refusal)
+        {
+            return OperationResult<MemberPage>.Fail(refusal);
+        }
+
+        return OperationResult<MemberPage>.Ok(await QueryPageAsync(db, actor.OrganizationId, filter, sort, page, ct));
+    }
+
+    /// <summary>
+    /// The true number of matches. Unfiltered, it is the organization's kept member count (O(1)); filtered, a
+    /// count over the same indexes. The grid asks for it separately so rows never wait for it.
+    /// </summary>
+    public async Task<OperationResult<int>> CountAsync(Actor actor, MemberFilter filter, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        if (await AuthorizeAsync(db, actor, ct) is { } refusal)
+        {
+            return OperationResult<int>.Fail(refusal);
+        }
+
+        if (filter.IsEmpty)
+        {
+            var count = await db.Organizations.Where(o => o.Id == actor.OrganizationId).Select(o => o.MemberCount).SingleAsync(ct);
+            return OperationResult<int>.Ok(count);
+        }
+
+        await using var command = await CreateCommandAsync(db, ct);
+        var sql = new StringBuilder("SELECT COUNT(*) FROM MemberDirectory d WHERE d.OrganizationId = @org");
+        command.Parameters.Add(new SqliteParameter("@org", actor.OrganizationId.ToString().ToUpperInvariant()));
+        AppendFilters(sql, command, filter);
+        command.CommandText = sql.ToString();
+        var total = Convert.ToInt32(await command.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture);
+        return OperationResult<int>.Ok(total);
+    }
+
+    /// <summary>Streams every match in sort order, for exports and bulk actions; constant memory.</summary>
+    public async IAsyncEnumerable<MemberRow> StreamAsync(
+        Guid organizationId, MemberFilter filter, MemberSort sort, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var command = await CreateCommandAsync(db, ct);
+        BuildPageSql(command, organizationId, filter, sort, new PageRequest(PageAnchor.First, null, int.MaxValue - 1), limit: null);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        var columns = MemberSortColumns.For(sort.Field);
+        while (await reader.ReadAsync(ct))
+        {
+            yield return ReadRow(reader, columns);
+        }
+    }
+
+    /// <summary>The organization's groups, for the group filter and bulk actions.</summary>
+    public async Task<IReadOnlyList<GroupChoice>> ListGroupsAsync(Guid organizationId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.Groups.AsNoTracking()
+            .Where(g => g.OrganizationId == organizationId)
+            .OrderBy(g => g.Name)
+            .Select(g => new GroupChoice(g.Id, g.Name))
+            .ToListAsync(ct);
+    }
+
+    internal async Task<MemberPage> QueryPageAsync(
+        PortalDbContext db, Guid organizationId, MemberFilter filter, MemberSort sort, PageRequest page, CancellationToken ct)
+    {
+        var size = Math.Clamp(page.Size, 1, PageRequest.MaxSize);
+        var anchor = page.Cursor is null && page.Anchor is PageAnchor.After or PageAnchor.Before ? PageAnchor.First : page.Anchor;
+        page = page with { Anchor = anchor, Size = size };
+
+        await using var command = await CreateCommandAsync(db, ct);
+        BuildPageSql(command, organizationId, filter, sort, page, limit: size + 1);
+
+        var columns = MemberSortColumns.For(sort.Field);
+        var rows = new List<MemberRow>(size + 1);
+        await using (var reader = await command.ExecuteReaderAsync(ct))
+        {
+            while (await reader.ReadAsync(ct))
+            {
+                rows.Add(ReadRow(reader, columns));
+            }
+        }
+
+        var more = rows.Count > size;
+        if (more)
+        {
+            rows.RemoveAt(rows.Count - 1);
+        }
+
+        // Pages read backwards (Last, Before) come out reversed.
+        var backwards = anchor is PageAnchor.Last or PageAnchor.Before;
+        if (backwards)
+        {
+            rows.Reverse();
+        }
+
+        return anchor switch
+        {
+            PageAnchor.First => new MemberPage(rows, HasPrevious: false, HasNext: more),
+            PageAnchor.Last => new MemberPage(rows, HasPrevious: more, HasNext: false),
+            PageAnchor.After => new MemberPage(rows, HasPrevious: true, HasNext: more),
+            _ => new MemberPage(rows, HasPrevious: more, HasNext: true),
+        };
+    }
+
+    private void BuildPageSql(DbCommand command, Guid organizationId, MemberFilter filter, MemberSort sort, PageRequest page, int? limit)
+    {
+        var columns = MemberSortColumns.For(sort.Field);
+        var backwards = page.Anchor is PageAnchor.Last or PageAnchor.Before;
+        var descending = sort.Descending ^ backwards;
+
+        var sql = new StringBuilder($"SELECT {SelectColumns} FROM MemberDirectory d WHERE d.OrganizationId = @org");
+        command.Parameters.Add(new SqliteParameter("@org", organizationId.ToString().ToUpperInvariant()));
+        AppendFilters(sql, command, filter);
+
+        if (page.Cursor is { } cursor && page.Anchor is PageAnchor.After or PageAnchor.Before && cursor.Values.Count == columns.Count)
+        {
+            sql.Append(" AND (").Append(string.Join(", ", columns.Select(c => "d." + c))).Append(", d.MembershipId) ")
+                .Append(descending ? "<" : ">").Append(" (");
+            for (var i = 0; i < columns.Count; i++)
+            {
+                sql.Append("@k").Append(i).Append(", ");
+                command.Parameters.Add(new SqliteParameter("@k" + i.ToString(CultureInfo.InvariantCulture), CursorValue(cursor.Values[i])));
+            }
+
+            sql.Append("@kid)");
+            command.Parameters.Add(new SqliteParameter("@kid", cursor.Id));
+        }
+
+        var direction = descending ? " DESC" : "";
+        sql.Append(" ORDER BY ").Append(string.Join(", ", columns.Select(c => "d." + c + direction))).Append(", d.MembershipId").Append(direction);
+        if (limit is { } n)
+        {
+            sql.Append(" LIMIT ").Append(n.ToString(CultureInfo.InvariantCulture));
+        }
+
+        command.CommandText = sql.ToString();
+    }
+
+    private void AppendFilters(StringBuilder sql, DbCommand command, MemberFilter filter)
+    {
+        void Add(string clause, string name, object value)
+        {
+            sql.Append(" AND ").Append(clause);
+            command.Parameters.Add(new SqliteParameter(name, value));
+        }
+
+        if (filter.Rank is { } rank)
+        {
+            Add("d.Rank = @rank", "@rank", (int)rank);
+        }
+
+        if (filter.Tag is { } tag)
+        {
+            Add("d.Tag = @tag", "@tag", (int)tag);
+        }
+
+        if (filter.EmailConfirmed is { } confirmed)
+        {
+            Add("d.EmailConfirmed = @confirmed", "@confirmed", confirmed);
+        }
+
+        if (filter.MustChangePassword is { } mustChange)
+        {
+            Add("d.MustChangePassword = @mustChange", "@mustChange", mustChange);
+        }
+
+        if (filter.DeviceStatus is { } device)
+        {
+            Add("d.DeviceStatus = @device", "@device", (int)device);
+        }
+
+        if (filter.GroupId is { } group)
+        {
+            Add("EXISTS (SELECT 1 FROM GroupMembers gm WHERE gm.GroupId = @group AND gm.MembershipId = d.MembershipId)", "@group", group.ToString().ToUpperInvariant());
+        }
+
+        if (filter.Status is { } status)
+        {
+            var now = clock.GetUtcNow().ToString("yyyy-MM-dd HH:mm:ss.fffffffzzz", CultureInfo.InvariantCulture);
+            var clause = status switch
+            {
+                MemberStatus.Suspended => "d.IsSuspended = 1",
+                MemberStatus.PendingActivation => "d.IsSuspended = 0 AND d.IsActivated = 0",
+                MemberStatus.LockedOut => "d.IsSuspended = 0 AND d.IsActivated = 1 AND d.LockoutEnd > @now",
+                _ => "d.IsSuspended = 0 AND d.IsActivated = 1 AND d.LockoutEnd <= @now",
+            };
+            sql.Append(" AND ").Append(clause);
+            if (status is MemberStatus.LockedOut or MemberStatus.Active)
+            {
+                command.Parameters.Add(new SqliteParameter("@now", now));
+            }
+        }
+
+        if (!string.IsNullOrWhiteSpace(filter.Search))
+        {
+            var search = filter.Search.Trim();
+            if (search.Length > 200)
+            {
+                search = search[..200];
+            }
+
+            if (MemberSortColumns.FullTextQuery(search) is { } match)
+            {
+                Add("d.MembershipId IN (SELECT rowid FROM MemberSearch WHERE MemberSearch MATCH @match)", "@match", match);
+            }
+            else
+            {
+                // Too short for trigrams: a prefix of username, email or display name, as index ranges.
+                sql.Append(" AND ((d.UserName >= @prefix AND d.UserName < @prefixEnd) OR (d.Email >= @prefix AND d.Email < @prefixEnd)"
+                    + " OR (d.DisplayName >= @prefix AND d.DisplayName < @prefixEnd))");
+                command.Parameters.Add(new SqliteParameter("@prefix", search));
+                command.Parameters.Add(new SqliteParameter("@prefixEnd", search + "\U0010FFFF"));
+            }
+        }
+    }
+
+    private static MemberRow ReadRow(DbDataReader r, IReadOnlyList<string> sortColumns)
+    {
+        var lockoutEnd = r.GetString(9);
+        var isSuspended = r.GetBoolean(7);
+        var isActivated = r.GetBoolean(8);
+        var status = isSuspended ? MemberStatus.Suspended
+            : !isActivated ? MemberStatus.PendingActivation
+            : lockoutEnd.Length > 0 && DateTimeOffset.Parse(lockoutEnd, CultureInfo.InvariantCulture) > DateTimeOffset.UtcNow ? MemberStatus.LockedOut
+            : MemberStatus.Active;
+        var lastSignIn = r.GetString(12);
+        var row = new MemberRow(
+            r.GetInt64(0),
+            Guid.Parse(r.GetString(1)),
+            r.GetString(2),
+            r.GetString(3),
+            r.GetString(4),
+            (MemberRank)r.GetInt32(5),
+            (MemberTag)r.GetInt32(6),
+            status,
+            r.GetString(10),
+            ParseUtc(r.GetString(11)),
+            lastSignIn.Length == 0 ? null : ParseUtc(lastSignIn),
+            r.GetBoolean(13),
+            r.GetBoolean(14),
+            (DeviceStatus)r.GetInt32(15));
+
+        var values = sortColumns.Select(c => JsonSerializer.SerializeToElement(c switch
+        {
+            "UserName" => (object)row.UserName,
+            "Email" => row.Email,
+            "DisplayName" => row.DisplayName,
+            "GroupNames" => row.GroupNames,
+            "Rank" => (int)row.Rank,
+            "Tag" => (int)row.Tag,
+            "IsSuspended" => isSuspended ? 1 : 0,
+            "IsActivated" => isActivated ? 1 : 0,
+            "LockoutEnd" => lockoutEnd,
+            "CreatedAt" => r.GetString(11),
+            _ => lastSignIn,
+        })).ToList();
+        return row with { Cursor = new MemberCursor(values, row.MembershipId) };
+    }
+
+    private static object CursorValue(JsonElement value) =>
+        value.ValueKind == JsonValueKind.Number ? value.GetInt64() : value.GetString() ?? "";
+
+    private static DateTime ParseUtc(string text) =>
+        DateTime.SpecifyKind(DateTime.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal), DateTimeKind.Utc);
+
+    private static async Task<DbCommand> CreateCommandAsync(PortalDbContext db, CancellationToken ct)
+    {
+        await db.Database.OpenConnectionAsync(ct);
+        return db.Database.GetDbConnection().CreateCommand();
+    }
+
+    private static async Task<OperationResult?> AuthorizeAsync(PortalDbContext db, Actor actor, CancellationToken ct)
+    {
+        var member = await ActingMemberLoader.LoadAsync(db, actor.AccountId, actor.OrganizationId, ct);
+        return member is null ? OperationResult.Forbidden("You are not an active member of this organization.")
+            : !member.Has(PortalPermissions.ViewUsers) ? OperationResult.Forbidden($"You need the {PortalPermissions.ViewUsers} permission to list members.")
+            : null;
+    }
+}
