@@ -1,5 +1,10 @@
 using UserAdmin.Portal.Hosting;
 
+if (args is ["benchmark", "grid", ..])
+{
+    return await UserAdmin.Portal.Benchmarks.GridBenchmark.RunAsync(args);
+}
+
 try
 {
     var builder = WebApplication.CreateBuilder(args);

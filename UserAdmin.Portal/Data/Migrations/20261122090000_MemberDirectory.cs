@@ -127,14 +127,12 @@ public sealed class MemberDirectory : Migration
             constraints: table => table.PrimaryKey("PK_MemberDirectory", x => x.MembershipId));
 
         migrationBuilder.CreateIndex("IX_MemberDirectory_AccountId", "MemberDirectory", "AccountId");
-        foreach (var columns in new[]
+        foreach (var sort in MemberDirectoryConfiguration.MemberDirectorySorts)
         {
-            ["CreatedAt"], ["DeviceStatus"], ["DisplayName"], ["Email"], ["EmailConfirmed"], ["GroupNames"],
-            ["IsSuspended", "IsActivated", "LockoutEnd"], ["LastSignInAt"], ["MustChangePassword"], ["Rank"], ["Tag"], new[] { "UserName" },
-        })
-        {
-            string[] all = ["OrganizationId", .. columns, "MembershipId"];
-            migrationBuilder.CreateIndex($"IX_MemberDirectory_{string.Join("_", all)}", "MemberDirectory", all);
+            migrationBuilder.CreateIndex(
+                MemberDirectoryConfiguration.IndexName(sort),
+                "MemberDirectory",
+                ["OrganizationId", .. sort, "MembershipId", .. MemberDirectoryConfiguration.FilterColumns.Except(sort)]);
         }
 
         foreach (var sql in TriggerAndSearchSql)
