@@ -102,9 +102,9 @@ public sealed class SignInTests(PortalAppFactory app) : IClassFixture<PortalAppF
 
         var lockoutEnd = await app.Database.QueryAsync(db => db.Users.Where(a => a.Id == member.AccountId).Select(a => a.LockoutEnd).SingleAsync());
         Assert.True(lockoutEnd > DateTimeOffset.UtcNow.AddMinutes(10), $"Locked until {lockoutEnd}");
-        // The lockout belongs to the account, not to one organization: it is recorded without one.
+        // The lockout belongs to the account; it shows in the feed of the organization the member belongs to.
         var lockedOut = await app.Database.QueryAsync(db => db.Activity.SingleAsync(a => a.TargetAccountId == member.AccountId && a.Verb == "account.locked_out"));
-        Assert.Null(lockedOut.OrganizationId);
+        Assert.Equal(member.OrganizationId, lockedOut.OrganizationId);
         Assert.Null(lockedOut.ActorAccountId);
         Assert.Equal(ActivityCategory.Security, lockedOut.Category);
     }
