@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.Extensions.FileProviders;
 using UserAdmin.Portal.Components;
 using UserAdmin.Portal.Components.Account;
@@ -53,6 +54,18 @@ public static class PortalHosting
         }
 
         app.UseStatusCodePagesWithReExecute("/not-found");
+        app.Use((context, next) =>
+        {
+            // Only page requests get the not-found page: a re-executed POST would post to it, and it would answer 400
+            // for the missing antiforgery token instead of the real status (404, or 403 from the forced password change).
+            if (!HttpMethods.IsGet(context.Request.Method) && !HttpMethods.IsHead(context.Request.Method)
+                && context.Features.Get<IStatusCodePagesFeature>() is { } statusCodePages)
+            {
+                statusCodePages.Enabled = false;
+            }
+
+            return next(context);
+        });
         app.UseRequestLogging();
         app.UseStaticFiles(new StaticFileOptions
         {

@@ -6,7 +6,9 @@
     function focusFirstProblem() {
         var invalid = document.querySelector(".account-card .invalid, .account-card [aria-invalid='true']");
         var alert = document.querySelector(".account-card .form-alert");
-        var first = invalid || (alert && document.querySelector(".account-card input:not([type=hidden])"));
+        // After a refused sign-in the username is usually right and the password is what to retype.
+        var retype = alert && document.querySelector(".account-card input[type=password]");
+        var first = invalid || retype;
         if (first && typeof first.focus === "function") {
             first.focus();
         }

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using UserAdmin.Portal.Data;
@@ -14,10 +15,16 @@ internal static class AccountEndpoints
     {
         var group = endpoints.MapGroup("/Account");
 
-        group.MapPost("/Logout", async (ClaimsPrincipal user, HttpContext http, [FromServices] SignInService signIn) =>
+        group.MapPost("/Logout", async (ClaimsPrincipal user, HttpContext http, [FromServices] SignInService signIn, [FromServices] IAntiforgery antiforgery) =>
         {
+            // Minimal APIs check the token only on endpoints that bind form fields; this one binds none, so check here.
+            if (!await antiforgery.IsRequestValidAsync(http))
+            {
+                return Results.BadRequest();
+            }
+
             await signIn.SignOutAsync(user, http.Connection.RemoteIpAddress?.ToString());
-            return TypedResults.LocalRedirect("/Account/Login");
+            return Results.LocalRedirect("/Account/Login");
         });
 
         group.MapPost("/SwitchOrganization", async (

@@ -62,7 +62,12 @@ public sealed class SignInService(
             if (await users.IsLockedOutAsync(account))
             {
                 logger.LogWarning("Account {AccountId} locked out after repeated failed sign-ins", account.Id);
-                await RecordAsync(account, null, clientAddress, "account.locked_out", $"{account.UserName} was locked out after repeated failed sign-ins", system: true);
+
+                // The lockout is account-wide: every organization the account belongs to sees it in its feed.
+                foreach (var memberOf in await OrganizationsOfAsync(account.Id))
+                {
+                    await RecordAsync(account, memberOf, clientAddress, "account.locked_out", $"{account.UserName} was locked out after repeated failed sign-ins", system: true);
+                }
             }
 
             return new SignInOutcome(SignInStatus.Failed);
@@ -89,6 +94,9 @@ public sealed class SignInService(
 
         await signInManager.SignOutAsync();
     }
+
+    private async Task<List<Guid>> OrganizationsOfAsync(Guid accountId) =>
+        await users.Users.Where(a => a.Id == accountId).SelectMany(a => a.Memberships).Select(m => m.OrganizationId).ToListAsync();
 
     /// <summary>The first organization (by join time) where the account is an active member.</summary>
     private async Task<Guid?> PickOrganizationAsync(Guid accountId)

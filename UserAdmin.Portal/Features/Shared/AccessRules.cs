@@ -44,6 +44,14 @@ public static class AccessRules
             return Decision.Allow;
         }
 
+        // Seeing a member is not acting on them: view_users shows every rank (ADMIN and SUPER included).
+        if (action == MemberAction.View)
+        {
+            return actor.Has(PortalPermissions.ViewUsers)
+                ? Decision.Allow
+                : Decision.Deny($"You need the {PortalPermissions.ViewUsers} permission for this.");
+        }
+
         if (self && action == MemberAction.ChangeRank)
         {
             return Decision.Deny("Nobody can change their own rank.");

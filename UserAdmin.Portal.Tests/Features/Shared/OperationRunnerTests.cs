@@ -1,0 +1,237 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging.Abstractions;
+using UserAdmin.Portal.Data;
+using UserAdmin.Portal.Features.Shared;
+using UserAdmin.Portal.Realtime;
+using UserAdmin.Portal.Tests.Infrastructure;
+
+namespace UserAdmin.Portal.Tests.Features.Shared;
+
+public sealed class OperationRunnerTests(PortalServices portal) : IClassFixture<PortalServices>
+{
+    private TestDatabase Database => portal.Database;
+    private OperationRunner Runner => portal.Get<OperationRunner>();
+
+    [Fact]
+    public async Task ASuccessfulOperationCommitsItsChangeAndRecordBeforeTheNoticeIsPublished()
+    {
+        var organization = await Database.AddOrganizationAsync();
+        var admin = await Database.AddMemberAsync(organization.Id, MemberRank.Admin);
+        var seen = new List<(ChangeNotice Notice, string DisplayName, bool RecordCommitted)>();
+        using var subscription = portal.Get<IChangeNotifier>().Subscribe(organization.Id, async notice =>
+        {
+            // A separate connection sees only what has been committed.
+            await using var db = Database.CreateContext();
+            var displayName = await db.Organizations.Where(o => o.Id == organization.Id).Select(o => o.DisplayName).SingleAsync();
+            var recordCommitted = await db.Activity.AnyAsync(a => a.Id == notice.ActivityId);
+            seen.Add((notice, displayName, recordCommitted));
+        });
+
+        var result = await Runner.RunAsMemberAsync<bool>(admin.Actor, PortalPermissions.ManageUsers, op => RenameAsync(op, organization.Id, "Renamed"));
+
+        Assert.True(result.Succeeded);
+        var (notice, displayNameAtPublish, recordCommittedAtPublish) = Assert.Single(seen);
+        Assert.Equal("Renamed", displayNameAtPublish);
+        Assert.True(recordCommittedAtPublish);
+        Assert.Equal(admin.AccountId, notice.ActorAccountId);
+        Assert.Equal("organization.renamed", notice.Verb);
+
+        var record = Assert.Single(await Database.ActivityForAsync(organization.Id));
+        Assert.Equal(notice.ActivityId, record.Id);
+        Assert.Equal(admin.AccountId, record.ActorAccountId);
+        Assert.Equal(admin.UserName, record.ActorName);
+        Assert.Equal(admin.Actor.ClientAddress, record.ClientAddress);
+    }
+
+    [Fact]
+    public async Task ARefusedOperationWritesNothingAndPublishesNothingEvenWhatIdentitySavedOnTheWay()
+    {
+        var organization = await Database.AddOrganizationAsync();
+        var admin = await Database.AddMemberAsync(organization.Id, MemberRank.Admin);
+        var target = await Database.AddMemberAsync(organization.Id);
+        var published = new List<ChangeNotice>();
+        using var subscription = portal.Get<IChangeNotifier>().Subscribe(organization.Id, n => { published.Add(n); return Task.CompletedTask; });
+
+        var result = await Runner.RunAsMemberAsync<bool>(admin.Actor, null, async op =>
+        {
+            await RenameAsync(op, organization.Id, "Renamed");
+
+            // UserManager saves at once; only the operation's transaction can take this back.
+            var account = await op.Users.FindByIdAsync(target.AccountId.ToString());
+            account!.DisplayName = "Changed by Identity";
+            Assert.True((await op.Users.UpdateAsync(account)).Succeeded);
+
+            return OperationResult<bool>.Fail(OperationResult.Invalid("Changed my mind."));
+        });
+
+        Assert.Equal(OperationStatus.Invalid, result.Status);
+        Assert.Equal("Changed my mind.", result.Message);
+        await AssertUnchangedAsync(organization, target);
+        Assert.Empty(published);
+    }
+
+    [Fact]
+    public async Task AnOperationThatThrowsWritesNothingAndPublishesNothing()
+    {
+        var organization = await Database.AddOrganizationAsync();
+        var admin = await Database.AddMemberAsync(organization.Id, MemberRank.Admin);
+        var target = await Database.AddMemberAsync(organization.Id);
+        var published = new List<ChangeNotice>();
+        using var subscription = portal.Get<IChangeNotifier>().Subscribe(organization.Id, n => { published.Add(n); return Task.CompletedTask; });
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => Runner.RunAsMemberAsync<bool>(admin.Actor, null, async op =>
+        {
+            await RenameAsync(op, organization.Id, "Renamed");
+            await op.Db.SaveChangesAsync();
+            throw new InvalidOperationException("Something broke half-way.");
+        }));
+
+        await AssertUnchangedAsync(organization, target);
+        Assert.Empty(published);
+    }
+
+    [Fact]
+    public async Task AConcurrencyConflictIsReportedAsConflictAndWritesNothing()
+    {
+        var organization = await Database.AddOrganizationAsync();
+        var admin = await Database.AddMemberAsync(organization.Id, MemberRank.Admin);
+        var target = await Database.AddMemberAsync(organization.Id);
+
+        var result = await Runner.RunAsMemberAsync<bool>(admin.Actor, null, async op =>
+        {
+            await RenameAsync(op, organization.Id, "Renamed");
+            var membership = await op.Db.Memberships.SingleAsync(m => m.Id == target.MembershipId);
+
+            // As if the row had been loaded before someone else saved it.
+            op.Db.Entry(membership).Property(m => m.Version).OriginalValue = "stale";
+            membership.Tag = MemberTag.Guest;
+            return OperationResult<bool>.Ok(true);
+        });
+
+        Assert.Equal(OperationStatus.Conflict, result.Status);
+        Assert.False(string.IsNullOrWhiteSpace(result.Message));
+        await AssertUnchangedAsync(organization, target);
+        Assert.Equal(MemberTag.User, await Database.QueryAsync(db => db.Memberships.Where(m => m.Id == target.MembershipId).Select(m => m.Tag).SingleAsync()));
+    }
+
+    [Theory]
+    [InlineData("suspended")]
+    [InlineData("member of another organization")]
+    [InlineData("locked out")]
+    [InlineData("not activated")]
+    public async Task AnActorWhoIsNotAnActiveMemberIsRefusedBeforeTheOperationRuns(string standing)
+    {
+        var organization = await Database.AddOrganizationAsync();
+        var elsewhere = await Database.AddOrganizationAsync();
+        var actor = standing switch
+        {
+            "suspended" => await Database.AddMemberAsync(organization.Id, MemberRank.Super, suspended: true),
+            "member of another organization" => (await Database.AddMemberAsync(elsewhere.Id, MemberRank.Super)) with { OrganizationId = organization.Id },
+            "locked out" => await Database.AddMemberAsync(organization.Id, MemberRank.Super, configure: a => a.LockoutEnd = DateTimeOffset.UtcNow.AddMinutes(5)),
+            _ => await Database.AddMemberAsync(organization.Id, MemberRank.Super, configure: a => a.IsActivated = false),
+        };
+        var ran = false;
+
+        var result = await Runner.RunAsMemberAsync<bool>(actor.Actor, null, op =>
+        {
+            ran = true;
+            return Task.FromResult(OperationResult<bool>.Ok(true));
+        });
+
+        Assert.Equal(OperationStatus.Forbidden, result.Status);
+        Assert.False(ran);
+        Assert.Empty(await Database.ActivityForAsync(organization.Id));
+    }
+
+    [Fact]
+    public async Task AMemberNeedsTheOperationsPermissionWhichAGroupCanGrant()
+    {
+        var organization = await Database.AddOrganizationAsync();
+        var plain = await Database.AddMemberAsync(organization.Id);
+        var helpDesk = await Database.AddMemberAsync(organization.Id, permissions: PortalPermissions.HelpDesk);
+
+        var refused = await Runner.RunAsMemberAsync<bool>(plain.Actor, PortalPermissions.ResetPasswords, _ => Task.FromResult(OperationResult<bool>.Ok(true)));
+        var allowed = await Runner.RunAsMemberAsync<bool>(helpDesk.Actor, PortalPermissions.ResetPasswords, _ => Task.FromResult(OperationResult<bool>.Ok(true)));
+        var beyondTheGroup = await Runner.RunAsMemberAsync<bool>(helpDesk.Actor, PortalPermissions.SuspendUsers, _ => Task.FromResult(OperationResult<bool>.Ok(true)));
+
+        Assert.Equal(OperationStatus.Forbidden, refused.Status);
+        Assert.Contains(PortalPermissions.ResetPasswords, refused.Message, StringComparison.Ordinal);
+        Assert.True(allowed.Succeeded);
+        Assert.Equal(OperationStatus.Forbidden, beyondTheGroup.Status);
+    }
+
+    [Fact]
+    public async Task AnActorDemotedBetweenTwoCallsIsRefusedOnTheSecond()
+    {
+        var organization = await Database.AddOrganizationAsync();
+        var admin = await Database.AddMemberAsync(organization.Id, MemberRank.Admin);
+
+        var before = await Runner.RunAsMemberAsync<bool>(admin.Actor, PortalPermissions.SuspendUsers, op => RenameAsync(op, organization.Id, "First"));
+        await Database.ExecuteAsync(async db => (await db.Memberships.SingleAsync(m => m.Id == admin.MembershipId)).Rank = MemberRank.Regular);
+        var after = await Runner.RunAsMemberAsync<bool>(admin.Actor, PortalPermissions.SuspendUsers, op => RenameAsync(op, organization.Id, "Second"));
+
+        Assert.True(before.Succeeded);
+        Assert.Equal(OperationStatus.Forbidden, after.Status);
+        Assert.Equal("First", await Database.QueryAsync(db => db.Organizations.Where(o => o.Id == organization.Id).Select(o => o.DisplayName).SingleAsync()));
+    }
+
+    [Fact]
+    public async Task AFailingNotifierDoesNotUndoOrFailACommittedChange()
+    {
+        var organization = await Database.AddOrganizationAsync();
+        var admin = await Database.AddMemberAsync(organization.Id, MemberRank.Admin);
+        var at = new DateTimeOffset(2026, 3, 14, 15, 9, 26, TimeSpan.Zero);
+        var runner = new OperationRunner(portal.Get<IServiceScopeFactory>(), new BrokenNotifier(), new FixedClock(at), NullLogger<OperationRunner>.Instance);
+
+        var result = await runner.RunAsMemberAsync<bool>(admin.Actor, null, op => RenameAsync(op, organization.Id, "Renamed"));
+
+        Assert.True(result.Succeeded);
+        var record = Assert.Single(await Database.ActivityForAsync(organization.Id));
+        Assert.Equal(at.UtcDateTime, record.OccurredAt);
+        Assert.Equal(DateTimeKind.Utc, record.OccurredAt.Kind);
+    }
+
+    [Fact]
+    public async Task ASystemOperationRecordsTheSystemAsTheActor()
+    {
+        var organization = await Database.AddOrganizationAsync();
+
+        var result = await Runner.RunAsync<bool>(organization.Id, null, op => RenameAsync(op, organization.Id, "Renamed"));
+
+        Assert.True(result.Succeeded);
+        var record = Assert.Single(await Database.ActivityForAsync(organization.Id));
+        Assert.Null(record.ActorAccountId);
+        Assert.Equal("system", record.ActorName);
+    }
+
+    private static async Task<OperationResult<bool>> RenameAsync(OperationContext op, Guid organizationId, string displayName)
+    {
+        var organization = await op.Db.Organizations.SingleAsync(o => o.Id == organizationId);
+        var before = organization.DisplayName;
+        organization.DisplayName = displayName;
+        var record = op.Record("organization.renamed", $"renamed to {displayName}", ActivityCategory.Admin,
+            diff: new Dictionary<string, (object?, object?)> { ["displayName"] = (before, displayName) });
+        op.Notify(ChangeEntities.Organization, organizationId.ToString(), "organization.renamed", record);
+        return OperationResult<bool>.Ok(true);
+    }
+
+    private async Task AssertUnchangedAsync(TestOrganization organization, TestMember target)
+    {
+        await using var db = Database.CreateContext();
+        Assert.Equal(organization.DisplayName, await db.Organizations.Where(o => o.Id == organization.Id).Select(o => o.DisplayName).SingleAsync());
+        Assert.Equal($"Display {target.UserName}", await db.Users.Where(a => a.Id == target.AccountId).Select(a => a.DisplayName).SingleAsync());
+        Assert.Empty(await Database.ActivityForAsync(organization.Id));
+    }
+
+    private sealed class BrokenNotifier : IChangeNotifier
+    {
+        public Task PublishAsync(IReadOnlyList<ChangeNotice> notices) => throw new InvalidOperationException("The notifier is down.");
+
+        public IDisposable Subscribe(Guid organizationId, Func<ChangeNotice, Task> handler) => throw new NotSupportedException();
+    }
+
+    private sealed class FixedClock(DateTimeOffset now) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => now;
+    }
+}

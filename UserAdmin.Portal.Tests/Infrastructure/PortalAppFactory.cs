@@ -1,0 +1,80 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace UserAdmin.Portal.Tests.Infrastructure;
+
+/// <summary>
+/// The whole app in memory (TestServer) over its own empty SQLite file, which the app migrates and bootstraps
+/// itself on start, exactly as in production. Every log entry is captured at every level.
+/// </summary>
+public class PortalAppFactory : WebApplicationFactory<Program>, IAsyncLifetime
+{
+    private readonly string _environment;
+    private readonly Dictionary<string, string?> _settings;
+
+    public PortalAppFactory()
+        : this(Environments.Development, null)
+    {
+    }
+
+    private PortalAppFactory(string environment, Action<Dictionary<string, string?>>? adjust)
+    {
+        _environment = environment;
+        Database = TestDatabase.CreateEmpty();
+        _settings = TestSettings.For(Database);
+
+        // The factory hands settings to Program as command-line arguments, one per configuration path including the
+        // empty parents ("--Serilog:WriteTo:1="), and Serilog reads such an empty entry as a sink without a name.
+        // That cannot redirect the file sink, so it is dropped on purpose: factory-hosted tests write no log files
+        // (every entry is still captured in Logs). PortalServices with a server redirects the file instead.
+        _settings["Serilog:WriteTo:1"] = "";
+        adjust?.Invoke(_settings);
+    }
+
+    /// <param name="environment">The host environment name.</param>
+    /// <param name="adjust">Changes to the settings; a key set to null is left out entirely.</param>
+    public static PortalAppFactory For(string environment, Action<Dictionary<string, string?>>? adjust = null) => new(environment, adjust);
+
+    public TestDatabase Database { get; }
+    public CapturingLoggerProvider Logs { get; } = new();
+
+    /// <summary>A client that keeps cookies and shows redirects instead of following them.</summary>
+    public HttpClient CreateBrowser() =>
+        CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+
+    /// <summary>As a class fixture: start the app (migrate, bootstrap) before any test seeds the database.</summary>
+    public Task InitializeAsync()
+    {
+        _ = Services;
+        return Task.CompletedTask;
+    }
+
+    // Disposal happens through IDisposable/IAsyncDisposable, which the test framework also calls.
+    Task IAsyncLifetime.DisposeAsync() => Task.CompletedTask;
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment(_environment);
+        foreach (var (key, value) in _settings)
+        {
+            if (value is not null)
+            {
+                // UseSetting reaches the configuration before Program reads it (the connection string is read eagerly).
+                builder.UseSetting(key, value);
+            }
+        }
+
+        builder.ConfigureLogging(logging =>
+        {
+            logging.AddProvider(Logs);
+            logging.AddFilter<CapturingLoggerProvider>(null, LogLevel.Trace);
+        });
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        Database.Dispose();
+        GC.SuppressFinalize(this);
+    }
+}
