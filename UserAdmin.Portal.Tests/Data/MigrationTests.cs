@@ -90,6 +90,10 @@ public sealed class MigrationTests
     /// <summary>A SQLite schema as sorted lines, one fact per line, so a failing comparison shows exactly what differs.</summary>
     private static class SqliteSchema
     {
+        // The member search index is an FTS5 virtual table (and its shadow tables) that only SQL in the
+        // MemberDirectory migration creates; the model cannot describe it. MemberDirectoryTests cover it.
+        public const string MigrationOnlyPrefix = "MemberSearch";
+
         public static async Task<List<string>> ReadAsync(TestDatabase database)
         {
             await using var db = database.CreateContext();
@@ -98,7 +102,8 @@ public sealed class MigrationTests
 
             var lines = new List<string>();
             var tables = await RowsAsync(connection,
-                "SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name NOT IN ('__EFMigrationsHistory', '__EFMigrationsLock') ORDER BY name;");
+                "SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name NOT IN ('__EFMigrationsHistory', '__EFMigrationsLock') " +
+                $"AND name NOT LIKE '{MigrationOnlyPrefix}%' ORDER BY name;");
             foreach (var table in tables)
             {
                 var name = Text(table["name"]);
