@@ -39,6 +39,8 @@ public static class PortalHosting
         services.AddSingleton<OwnPasswordService>();
         services.AddSingleton<DemoSeeder>();
         services.AddSingleton<MemberQueryService>();
+        services.AddSingleton<MemberAdminService>();
+        services.AddSingleton<BulkMemberService>();
         services.AddScoped<SignInService>();
         services.AddHostedService<DatabaseInitializer>();
         return builder;

@@ -1,0 +1,147 @@
+using System.Net.Mail;
+using System.Text.RegularExpressions;
+using Microsoft.EntityFrameworkCore;
+using UserAdmin.Portal.Data;
+using UserAdmin.Portal.Features.Shared;
+using UserAdmin.Portal.Realtime;
+
+namespace UserAdmin.Portal.Features.Users;
+
+/// <summary>What an admin fills in to create a member. Either a password or an activation email.</summary>
+public sealed class NewMember
+{
+    public string UserName { get; set; } = "";
+    public string Email { get; set; } = "";
+    public string FirstName { get; set; } = "";
+    public string LastName { get; set; } = "";
+    public string? DisplayName { get; set; }
+    public bool SendActivationEmail { get; set; }
+    public string? Password { get; set; }
+    public bool MustChangePassword { get; set; } = true;
+    public MemberTag Tag { get; set; } = MemberTag.User;
+}
+
+/// <summary>Creating members of the actor's organization.</summary>
+public sealed partial class MemberAdminService(OperationRunner runner)
+{
+    public const int UserNameMaxLength = 64;
+
+    // ASCII only: letters, digits, dot, dash, underscore. Look-alike characters from other scripts cannot spoof a name.
+    [GeneratedRegex("^[a-z0-9](?:[a-z0-9._-]{1,62}[a-z0-9])?$")]
+    private static partial Regex UserNamePattern();
+
+    /// <summary>Field errors for a new member, as the form and the API show them; empty when it is acceptable.</summary>
+    public static Dictionary<string, string[]> Validate(NewMember m)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var userName = (m.UserName ?? "").Trim().ToLowerInvariant();
+        if (userName.Length < 3 || !UserNamePattern().IsMatch(userName))
+        {
+            errors[nameof(NewMember.UserName)] = ["3–64 characters: lower-case letters, digits, '.', '-' and '_', starting and ending with a letter or digit."];
+        }
+
+        var email = (m.Email ?? "").Trim();
+        if (email.Length is 0 or > 256 || !MailAddress.TryCreate(email, out var parsed) || parsed.Address != email || !email.Contains('.', StringComparison.Ordinal))
+        {
+            errors[nameof(NewMember.Email)] = ["Enter a valid email address, such as name@example.org."];
+        }
+
+        foreach (var (field, value) in new[] { (nameof(NewMember.FirstName), m.FirstName), (nameof(NewMember.LastName), m.LastName), (nameof(NewMember.DisplayName), m.DisplayName) })
+        {
+            if ((value ?? "").Length > Account.NameMaxLength)
+            {
+                errors[field] = [$"At most {Account.NameMaxLength} characters."];
+            }
+            else if ((value ?? "").Any(char.IsControl))
+            {
+                errors[field] = ["Control characters are not allowed."];
+            }
+        }
+
+        if (!m.SendActivationEmail && string.IsNullOrEmpty(m.Password))
+        {
+            errors[nameof(NewMember.Password)] = ["Set an initial password, or choose to send an activation email."];
+        }
+
+        return errors;
+    }
+
+    public Task<OperationResult<Guid>> CreateAsync(Actor actor, NewMember request, CancellationToken ct = default) =>
+        runner.RunAsMemberAsync<Guid>(actor, PortalPermissions.ManageUsers, async op =>
+        {
+            var errors = Validate(request);
+            if (errors.Count > 0)
+            {
+                return OperationResult<Guid>.Fail(OperationResult.Invalid("Some fields need attention.", errors));
+            }
+
+            var userName = request.UserName.Trim().ToLowerInvariant();
+            var email = request.Email.Trim();
+            if (await op.Users.FindByNameAsync(userName) is not null)
+            {
+                return OperationResult<Guid>.Fail(OperationResult.Invalid(nameof(NewMember.UserName), $"The username '{userName}' is already taken."));
+            }
+
+            if (await op.Users.FindByEmailAsync(email) is not null)
+            {
+                return OperationResult<Guid>.Fail(OperationResult.Invalid(nameof(NewMember.Email), $"An account with the email '{email}' already exists."));
+            }
+
+            var first = request.FirstName.Trim();
+            var last = request.LastName.Trim();
+            var account = new Account
+            {
+                Id = Guid.NewGuid(),
+                UserName = userName,
+                Email = email,
+                FirstName = first,
+                LastName = last,
+                DisplayName = string.IsNullOrWhiteSpace(request.DisplayName) ? $"{first} {last}".Trim() is { Length: > 0 } full ? full : userName : request.DisplayName.Trim(),
+                CreatedAt = op.Now,
+                IsActivated = !request.SendActivationEmail,
+                ActivatedAt = request.SendActivationEmail ? null : op.Now,
+                MustChangePassword = !request.SendActivationEmail && request.MustChangePassword,
+                LastPasswordChangeAt = request.SendActivationEmail ? null : op.Now,
+            };
+
+            var created = request.SendActivationEmail
+                ? await op.Users.CreateAsync(account)
+                : await op.Users.CreateAsync(account, request.Password!);
+            if (!created.Succeeded)
+            {
+                var field = created.Errors.Any(e => e.Code.StartsWith("Password", StringComparison.Ordinal)) ? nameof(NewMember.Password)
+                    : created.Errors.Any(e => e.Code.Contains("Email", StringComparison.Ordinal)) ? nameof(NewMember.Email)
+                    : nameof(NewMember.UserName);
+                return OperationResult<Guid>.Fail(OperationResult.Invalid(field, string.Join(" ", created.Errors.Select(e => e.Description))));
+            }
+
+            op.Db.Memberships.Add(new Membership
+            {
+                OrganizationId = actor.OrganizationId,
+                AccountId = account.Id,
+                Rank = MemberRank.Regular,
+                Tag = request.Tag,
+                JoinedAt = op.Now,
+            });
+            await op.Db.Organizations.Where(o => o.Id == actor.OrganizationId)
+                .ExecuteUpdateAsync(s => s.SetProperty(o => o.MemberCount, o => o.MemberCount + 1), ct);
+
+            var how = request.SendActivationEmail ? "pending activation" : request.MustChangePassword ? "with a password to change at first sign-in" : "with a password";
+            var record = op.Record(
+                "member.created",
+                $"{op.Actor!.UserName} created {userName} ({how})",
+                ActivityCategory.Admin,
+                account.Id,
+                userName,
+                new Dictionary<string, (object?, object?)>
+                {
+                    ["username"] = (null, userName),
+                    ["email"] = (null, email),
+                    ["tag"] = (null, request.Tag.ToString().ToUpperInvariant()),
+                    ["activated"] = (null, account.IsActivated),
+                    ["mustChangePassword"] = (null, account.MustChangePassword),
+                });
+            op.Notify(ChangeEntities.Member, account.Id.ToString(), "member.created", record);
+            return OperationResult<Guid>.Ok(account.Id);
+        }, ct);
+}
