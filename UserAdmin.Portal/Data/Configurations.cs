@@ -225,3 +225,15 @@ internal sealed class MemberDirectoryConfiguration : IEntityTypeConfiguration<Me
         b.HasIndex(d => d.AccountId);
     }
 }
+
+internal sealed class SavedViewConfiguration : IEntityTypeConfiguration<SavedView>
+{
+    public void Configure(EntityTypeBuilder<SavedView> b)
+    {
+        b.Property(v => v.Name).HasMaxLength(SavedView.NameMaxLength);
+        b.Property(v => v.Query).HasMaxLength(SavedView.QueryMaxLength);
+        b.HasIndex(v => new { v.AccountId, v.OrganizationId, v.Name }).IsUnique();
+        b.HasOne<Account>().WithMany().HasForeignKey(v => v.AccountId);
+        b.HasOne<Organization>().WithMany().HasForeignKey(v => v.OrganizationId);
+    }
+}

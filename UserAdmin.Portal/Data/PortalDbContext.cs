@@ -27,6 +27,7 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options)
     public DbSet<ActivityRecord> Activity => Set<ActivityRecord>();
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
     public DbSet<MemberDirectoryEntry> MemberDirectory => Set<MemberDirectoryEntry>();
+    public DbSet<SavedView> SavedViews => Set<SavedView>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {

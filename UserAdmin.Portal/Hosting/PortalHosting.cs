@@ -41,6 +41,7 @@ public static class PortalHosting
         services.AddSingleton<MemberQueryService>();
         services.AddSingleton<MemberAdminService>();
         services.AddSingleton<BulkMemberService>();
+        services.AddSingleton<SavedViewService>();
         services.AddScoped<SignInService>();
         services.AddHostedService<DatabaseInitializer>();
         return builder;
