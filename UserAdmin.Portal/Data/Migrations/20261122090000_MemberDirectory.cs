@@ -35,6 +35,14 @@ public sealed class MemberDirectory : Migration
         + $", {m}.Rank, {m}.Tag, {m}.IsSuspended, a.IsActivated, COALESCE(a.LockoutEnd, ''), a.EmailConfirmed, a.MustChangePassword,"
         + " a.DeviceStatus, a.CreatedAt, COALESCE(a.LastSignInAt, '')";
 
+    private static readonly (string Column, string Value)[] AccountColumns =
+    [
+        ("UserName", "COALESCE(NEW.UserName, '')"), ("Email", "COALESCE(NEW.Email, '')"), ("DisplayName", "NEW.DisplayName"),
+        ("IsActivated", "NEW.IsActivated"), ("LockoutEnd", "COALESCE(NEW.LockoutEnd, '')"), ("EmailConfirmed", "NEW.EmailConfirmed"),
+        ("MustChangePassword", "NEW.MustChangePassword"), ("DeviceStatus", "NEW.DeviceStatus"), ("CreatedAt", "NEW.CreatedAt"),
+        ("LastSignInAt", "COALESCE(NEW.LastSignInAt, '')"),
+    ];
+
     public static IReadOnlyList<string> TriggerAndSearchSql { get; } =
     [
         "CREATE VIRTUAL TABLE MemberSearch USING fts5(Text, tokenize = 'trigram');",
@@ -59,17 +67,13 @@ public sealed class MemberDirectory : Migration
         END;
         """,
 
-        """
-        CREATE TRIGGER MemberDirectory_AccountUpdated AFTER UPDATE OF UserName, Email, DisplayName, IsActivated, LockoutEnd,
-            EmailConfirmed, MustChangePassword, DeviceStatus, CreatedAt, LastSignInAt ON AspNetUsers BEGIN
-            UPDATE MemberDirectory SET
-                UserName = COALESCE(NEW.UserName, ''), Email = COALESCE(NEW.Email, ''), DisplayName = NEW.DisplayName,
-                IsActivated = NEW.IsActivated, LockoutEnd = COALESCE(NEW.LockoutEnd, ''), EmailConfirmed = NEW.EmailConfirmed,
-                MustChangePassword = NEW.MustChangePassword, DeviceStatus = NEW.DeviceStatus, CreatedAt = NEW.CreatedAt,
-                LastSignInAt = COALESCE(NEW.LastSignInAt, '')
-            WHERE AccountId = NEW.Id;
-        END;
-        """,
+        // One trigger per mirrored column: SQLite rewrites only the indexes holding the columns an UPDATE sets, so a
+        // sign-in (LastSignInAt) or a forced password change touches a few index entries instead of all of them.
+        .. AccountColumns.Select(c => $"""
+            CREATE TRIGGER MemberDirectory_Account{c.Column} AFTER UPDATE OF {c.Column} ON AspNetUsers BEGIN
+                UPDATE MemberDirectory SET {c.Column} = {c.Value} WHERE AccountId = NEW.Id;
+            END;
+            """),
 
         $"""
         CREATE TRIGGER MemberSearch_AccountUpdated AFTER UPDATE OF UserName, Email, FirstName, LastName, DisplayName ON AspNetUsers BEGIN
@@ -147,13 +151,14 @@ public sealed class MemberDirectory : Migration
 
     protected override void Down(MigrationBuilder migrationBuilder)
     {
-        foreach (var trigger in new[]
-        {
+        string[] triggers =
+        [
             "MemberDirectory_MembershipInserted", "MemberDirectory_MembershipUpdated", "MemberDirectory_MembershipDeleted",
-            "MemberDirectory_AccountUpdated", "MemberSearch_AccountUpdated", "MemberSearch_ComputerUsernameINSERT",
+            .. AccountColumns.Select(c => "MemberDirectory_Account" + c.Column), "MemberSearch_AccountUpdated", "MemberSearch_ComputerUsernameINSERT",
             "MemberSearch_ComputerUsernameDELETE", "MemberSearch_ComputerUsernameUPDATE", "MemberDirectory_GroupMemberINSERT",
             "MemberDirectory_GroupMemberDELETE", "MemberDirectory_GroupRenamed",
-        })
+        ];
+        foreach (var trigger in triggers)
         {
             migrationBuilder.Sql($"DROP TRIGGER IF EXISTS {trigger};");
         }
