@@ -42,6 +42,7 @@ public static class PortalHosting
         services.AddSingleton<MemberAdminService>();
         services.AddSingleton<BulkMemberService>();
         services.AddSingleton<SavedViewService>();
+        services.AddSingleton<UserAdmin.Portal.Features.Users.Import.MemberImportService>();
         services.AddScoped<SignInService>();
         services.AddHostedService<DatabaseInitializer>();
         return builder;
