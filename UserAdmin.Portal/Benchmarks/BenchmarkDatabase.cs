@@ -127,7 +127,7 @@ internal static class BenchmarkDatabase
     {
         var connection = new SqliteConnection(ConnectionString(path));
         await connection.OpenAsync();
-        await ExecuteAsync(connection, "PRAGMA busy_timeout = 5000; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;");
+        await ExecuteAsync(connection, SqlitePragmas.Sql);
         return connection;
     }
 

@@ -28,13 +28,16 @@ public sealed class MemberQueryService(IDbContextFactory<PortalDbContext> dbFact
     public async Task<OperationResult<MemberPage>> PageAsync(
         Actor actor, MemberFilter filter, MemberSort sort, PageRequest page, CancellationToken ct = default)
     {
+        // The actor's right to list members is checked inside the page statement itself (one round trip); only an
+        // empty page needs the separate check, to tell "no matches" from "not allowed".
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        if (await AuthorizeAsync(db, actor, ct) is { } refusal)
+        var result = await QueryPageAsync(db, actor.OrganizationId, filter, sort, page, ct, actor);
+        if (result.Rows.Count == 0 && await AuthorizeAsync(db, actor, ct) is { } refusal)
         {
             return OperationResult<MemberPage>.Fail(refusal);
         }
 
-        return OperationResult<MemberPage>.Ok(await QueryPageAsync(db, actor.OrganizationId, filter, sort, page, ct));
+        return OperationResult<MemberPage>.Ok(result);
     }
 
     /// <summary>
@@ -91,14 +94,14 @@ public sealed class MemberQueryService(IDbContextFactory<PortalDbContext> dbFact
     }
 
     internal async Task<MemberPage> QueryPageAsync(
-        PortalDbContext db, Guid organizationId, MemberFilter filter, MemberSort sort, PageRequest page, CancellationToken ct)
+        PortalDbContext db, Guid organizationId, MemberFilter filter, MemberSort sort, PageRequest page, CancellationToken ct, Actor? actor = null)
     {
         var size = Math.Clamp(page.Size, 1, PageRequest.MaxSize);
         var anchor = page.Cursor is null && page.Anchor is PageAnchor.After or PageAnchor.Before ? PageAnchor.First : page.Anchor;
         page = page with { Anchor = anchor, Size = size };
 
         await using var command = await CreateCommandAsync(db, ct);
-        BuildPageSql(command, organizationId, filter, sort, page, limit: size + 1);
+        BuildPageSql(command, organizationId, filter, sort, page, limit: size + 1, actor);
 
         var columns = MemberSortColumns.For(sort.Field);
         var rows = new List<MemberRow>(size + 1);
@@ -132,7 +135,7 @@ public sealed class MemberQueryService(IDbContextFactory<PortalDbContext> dbFact
         };
     }
 
-    internal void BuildPageSql(DbCommand command, Guid organizationId, MemberFilter filter, MemberSort sort, PageRequest page, int? limit)
+    internal void BuildPageSql(DbCommand command, Guid organizationId, MemberFilter filter, MemberSort sort, PageRequest page, int? limit, Actor? actor = null)
     {
         var columns = MemberSortColumns.For(sort.Field);
         var backwards = page.Anchor is PageAnchor.Last or PageAnchor.Before;
@@ -141,6 +144,10 @@ public sealed class MemberQueryService(IDbContextFactory<PortalDbContext> dbFact
         var sql = new StringBuilder($"SELECT {SelectColumns} FROM MemberDirectory d WHERE d.OrganizationId = @org");
         command.Parameters.Add(new SqliteParameter("@org", organizationId.ToString().ToUpperInvariant()));
         AppendFilters(sql, command, filter);
+        if (actor is not null)
+        {
+            AppendActorMayList(sql, command, actor);
+        }
 
         if (page.Cursor is { } cursor && page.Anchor is PageAnchor.After or PageAnchor.Before && cursor.Values.Count == columns.Count)
         {
@@ -249,6 +256,22 @@ public sealed class MemberQueryService(IDbContextFactory<PortalDbContext> dbFact
         }
     }
 
+    /// <summary>
+    /// The same conditions as ActingMemberLoader + view_users, as a constant sub-query SQLite evaluates once per
+    /// statement: an active, activated, not locked-out member who is ADMIN or above or holds view_users through a group.
+    /// </summary>
+    private void AppendActorMayList(StringBuilder sql, DbCommand command, Actor actor)
+    {
+        sql.Append(" AND EXISTS (SELECT 1 FROM Memberships am JOIN AspNetUsers aa ON aa.Id = am.AccountId")
+            .Append(" WHERE am.AccountId = @actor AND am.OrganizationId = @org AND am.IsSuspended = 0 AND aa.IsActivated = 1")
+            .Append(" AND (aa.LockoutEnd IS NULL OR aa.LockoutEnd <= @actorNow)")
+            .Append(" AND (am.Rank >= 1 OR EXISTS (SELECT 1 FROM GroupMembers agm JOIN GroupPermissions agp ON agp.GroupId = agm.GroupId")
+            .Append(" WHERE agm.MembershipId = am.Id AND agp.Permission = @viewUsers)))");
+        command.Parameters.Add(new SqliteParameter("@actor", actor.AccountId.ToString().ToUpperInvariant()));
+        command.Parameters.Add(new SqliteParameter("@actorNow", clock.GetUtcNow().ToString("yyyy-MM-dd HH:mm:ss.fffffffzzz", CultureInfo.InvariantCulture)));
+        command.Parameters.Add(new SqliteParameter("@viewUsers", PortalPermissions.ViewUsers));
+    }
+
     private static MemberRow ReadRow(DbDataReader r, IReadOnlyList<string> sortColumns)
     {
         var lockoutEnd = r.GetString(9);
@@ -292,8 +315,9 @@ public sealed class MemberQueryService(IDbContextFactory<PortalDbContext> dbFact
         return row with { Cursor = new MemberCursor(values, row.MembershipId) };
     }
 
+    // A cursor comes from the URL: a forged number that is not an integer must not throw (it only moves the seek).
     private static object CursorValue(JsonElement value) =>
-        value.ValueKind == JsonValueKind.Number ? value.GetInt64() : value.GetString() ?? "";
+        value.ValueKind != JsonValueKind.Number ? value.GetString() ?? "" : value.TryGetInt64(out var n) ? n : value.TryGetDouble(out var d) ? d : 0L;
 
     private static DateTime ParseUtc(string text) =>
         DateTime.SpecifyKind(DateTime.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal), DateTimeKind.Utc);
