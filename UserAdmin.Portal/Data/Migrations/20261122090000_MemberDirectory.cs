@@ -82,10 +82,11 @@ public sealed class MemberDirectory : Migration
         END;
         """,
 
-        .. new[] { "INSERT", "DELETE", "UPDATE" }.Select(evt => $"""
-            CREATE TRIGGER MemberSearch_ComputerUsername{evt} AFTER {evt} ON ComputerUsernames BEGIN
-                UPDATE MemberSearch SET Text = (SELECT {SearchText} FROM AspNetUsers a WHERE a.Id = {(evt == "DELETE" ? "OLD" : "NEW")}.AccountId)
-                WHERE rowid IN (SELECT Id FROM Memberships WHERE AccountId = {(evt == "DELETE" ? "OLD" : "NEW")}.AccountId);
+        // An UPDATE may move a computer username to another account: both accounts' text is rebuilt.
+        .. new[] { ("INSERT", "NEW.AccountId"), ("DELETE", "OLD.AccountId"), ("UPDATE", "OLD.AccountId, NEW.AccountId") }.Select(t => $"""
+            CREATE TRIGGER MemberSearch_ComputerUsername{t.Item1} AFTER {t.Item1} ON ComputerUsernames BEGIN
+                UPDATE MemberSearch SET Text = (SELECT {SearchText} FROM AspNetUsers a WHERE a.Id = (SELECT m.AccountId FROM Memberships m WHERE m.Id = MemberSearch.rowid))
+                WHERE rowid IN (SELECT Id FROM Memberships WHERE AccountId IN ({t.Item2}));
             END;
             """),
 

@@ -147,7 +147,7 @@ internal static class MemberSortColumns
     public static string? FullTextQuery(string search)
     {
         var terms = search.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Where(t => t.Length >= 3)
+            .Where(t => t.EnumerateRunes().Count() >= 3) // trigrams are counted in characters, not UTF-16 units
             .Take(8)
             .ToList();
         if (terms.Count == 0)
