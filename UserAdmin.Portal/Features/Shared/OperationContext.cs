@@ -70,8 +70,8 @@ public sealed class OperationContext
             ClientAddress = ClientAddress,
             OccurredAt = Now,
         };
+        // Written by the runner, in the operation's transaction, just before commit (ActivityWriter).
         _records.Add(record);
-        Db.Activity.Add(record);
         return record;
     }
 

@@ -76,6 +76,7 @@ public sealed class OperationRunner(
             }
 
             await db.SaveChangesAsync(ct);
+            await ActivityWriter.InsertAsync(db, context.Records, ct);
             await transaction.CommitAsync(ct);
         }
         catch (DbUpdateConcurrencyException)

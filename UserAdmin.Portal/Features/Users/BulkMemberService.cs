@@ -214,6 +214,7 @@ public sealed class BulkMemberService(OperationRunner runner, IDbContextFactory<
         }
 
         var outcomes = new List<BulkMemberOutcome>(memberships.Count);
+        var forced = new List<Guid>();
         foreach (var membership in memberships.OrderBy(m => batch.IndexOf(m.Id)))
         {
             var account = membership.Account!;
@@ -256,8 +257,23 @@ public sealed class BulkMemberService(OperationRunner runner, IDbContextFactory<
             outcomes.Add(new(membership.Id, name, BulkVerdict.WillChange, null));
             if (apply)
             {
-                await ApplyOneAsync(op, request, membership, account, ct);
+                await ApplyOneAsync(op, request, membership, account, forced, ct);
             }
+        }
+
+        if (forced.Count > 0)
+        {
+            // Nothing else in this batch touches these accounts; untrack them so SaveChanges does not write them too.
+            foreach (var entry in op.Db.ChangeTracker.Entries<Account>().Where(e => forced.Contains(e.Entity.Id)).ToList())
+            {
+                entry.State = EntityState.Detached;
+            }
+
+            var stamp = Guid.NewGuid().ToString("N");
+            await op.Db.Users.Where(a => forced.Contains(a.Id)).ExecuteUpdateAsync(s => s
+                .SetProperty(a => a.MustChangePassword, true)
+                .SetProperty(a => a.SecurityStamp, a => stamp + a.NormalizedUserName)
+                .SetProperty(a => a.ConcurrencyStamp, stamp), ct);
         }
 
         return (outcomes, activeSupers);
@@ -282,7 +298,7 @@ public sealed class BulkMemberService(OperationRunner runner, IDbContextFactory<
         return false;
     }
 
-    private static async Task ApplyOneAsync(OperationContext op, BulkRequest request, Membership membership, Account account, CancellationToken ct)
+    private static async Task ApplyOneAsync(OperationContext op, BulkRequest request, Membership membership, Account account, List<Guid> forced, CancellationToken ct)
     {
         var actor = op.Actor!;
         var name = account.UserName ?? "";
@@ -292,9 +308,8 @@ public sealed class BulkMemberService(OperationRunner runner, IDbContextFactory<
         switch (request.Action)
         {
             case BulkActionKind.ForcePasswordChange:
-                account.MustChangePassword = true;
-                account.SecurityStamp = Guid.NewGuid().ToString("N");
-                account.ConcurrencyStamp = Guid.NewGuid().ToString();
+                // Written for the whole batch in one statement (ProcessBatchAsync); a new stamp ends their sessions.
+                forced.Add(account.Id);
                 (verb, title, diff) = ("member.password_change_forced", $"{actor.UserName} required {name} to change their password", new() { ["mustChangePassword"] = (false, true) });
                 break;
             case BulkActionKind.Suspend or BulkActionKind.Unsuspend:
