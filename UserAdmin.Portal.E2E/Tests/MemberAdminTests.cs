@@ -113,6 +113,8 @@ public sealed class MemberAdminTests(PortalFixture fixture, MemberAdminPortal ow
         await page.GotoAsync(own.Server.BaseUrl + "/");
         await page.GotoAsync(own.Server.BaseUrl + "/users");
         await Expect(page).ToHaveURLAsync(new Regex(@"/users\?status=Suspended&sort=Email$"));
+        await users.WaitUntilShownAsync();
+        await Expect(page.GetByLabel("Saved views")).ToHaveValueAsync(new Regex("^[0-9a-f-]{36}$"));
 
         await page.GetByLabel("Saved views").SelectOptionAsync(new SelectOptionValue { Label = "All members" });
         await Expect(page).ToHaveURLAsync(new Regex("/users$"));
