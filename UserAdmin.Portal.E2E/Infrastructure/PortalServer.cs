@@ -32,6 +32,7 @@ public sealed partial class PortalServer : IAsyncDisposable
         var executable = SolutionPaths.PortalExecutable;
         _directory = Path.Combine(Path.GetTempPath(), "useradmin-e2e-" + Guid.NewGuid().ToString("N")[..12]);
         LogFolder = Path.Combine(_directory, "logs");
+        DatabasePath = Path.Combine(_directory, "portal.db");
         Directory.CreateDirectory(LogFolder);
 
         var start = new ProcessStartInfo(executable)
@@ -47,7 +48,7 @@ public sealed partial class PortalServer : IAsyncDisposable
 
         var env = start.Environment;
         env["ASPNETCORE_ENVIRONMENT"] = "Development";
-        env["ConnectionStrings__Portal"] = $"Data Source={Path.Combine(_directory, "portal.db")}";
+        env["ConnectionStrings__Portal"] = $"Data Source={DatabasePath}";
         env["Serilog__WriteTo__1__Args__configure__0__Args__path"] = Path.Combine(LogFolder, "portal-.log");
         env["Portal__Bootstrap__OrganizationName"] = "e2e";
         env["Portal__Bootstrap__OrganizationDisplayName"] = OrganizationDisplayName;
@@ -74,6 +75,9 @@ public sealed partial class PortalServer : IAsyncDisposable
     public string AdminPassword { get; } = "pw-" + RandomNumberGenerator.GetHexString(20, lowercase: true);
 
     public string LogFolder { get; }
+
+    /// <summary>The instance's SQLite file, for tests that seed rows into it (see <see cref="PortalDatabase"/>).</summary>
+    public string DatabasePath { get; }
 
     /// <summary>Everything the process wrote to stdout and stderr so far.</summary>
     public string Output

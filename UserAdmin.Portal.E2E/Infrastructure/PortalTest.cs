@@ -21,6 +21,12 @@ public abstract class PortalTest(PortalFixture fixture)
     protected async Task RunSignedInAsync(Func<IPage, Task> body, [CallerMemberName] string testName = "") =>
         await RunInContextAsync(new BrowserNewContextOptions { StorageState = await fixture.SignedInStateAsync() }, body, testName);
 
+    /// <summary>Starts with the cookies of <paramref name="storageState"/>, e.g. a sign-in on a dedicated portal.</summary>
+    protected Task RunWithStorageStateAsync(string storageState, Func<IPage, Task> body, [CallerMemberName] string testName = "") =>
+        RunInContextAsync(new BrowserNewContextOptions { StorageState = storageState }, body, testName);
+
+    protected IBrowser Browser => fixture.Browser.Browser;
+
     private async Task RunInContextAsync(BrowserNewContextOptions options, Func<IPage, Task> body, string testName)
     {
         await using var context = await fixture.Browser.Browser.NewContextAsync(options);

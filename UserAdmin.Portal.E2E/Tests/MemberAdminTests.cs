@@ -123,4 +123,25 @@ public sealed class MemberAdminTests(PortalFixture fixture, MemberAdminPortal ow
         await users.WaitUntilShownAsync();
         await Expect(page).ToHaveURLAsync(new Regex("/users$"));
     });
+
+    [Fact]
+    public Task ExportingDownloadsTheFilteredMembersAsCsvWithFormulasNeutralised() => RunAsAdminAsync(async (page, users) =>
+    {
+        var prefix = Unique("exp");
+        await users.GotoAsync();
+        await users.ImportAsync($"username,email,first_name,last_name\n{prefix}.a,{prefix}.a@example.org,=HYPERLINK(1),Export\n{prefix}.b,{prefix}.b@example.org,Bea,\"Smith, Jr\"\n");
+        await users.Dialog.GetByRole(AriaRole.Button, new() { Name = "Apply 2 changes" }).ClickAsync();
+        await users.Dialog.GetByRole(AriaRole.Button, new() { Name = "Close", Exact = true }).ClickAsync();
+        await users.SearchAsync(prefix);
+
+        var download = await page.RunAndWaitForDownloadAsync(() => page.GetByRole(AriaRole.Link, new() { Name = "Export CSV" }).ClickAsync());
+        var path = await download.PathAsync();
+        var lines = (await File.ReadAllLinesAsync(path)).Where(l => l.Length > 0).ToList();
+
+        Assert.EndsWith(".csv", download.SuggestedFilename, StringComparison.Ordinal);
+        Assert.Equal(3, lines.Count);
+        Assert.Contains("Username", lines[0], StringComparison.Ordinal);
+        Assert.Contains(lines, l => l.Contains($"{prefix}.a", StringComparison.Ordinal) && l.Contains("'=HYPERLINK(1)", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Contains("\"Bea Smith, Jr\"", StringComparison.Ordinal));
+    });
 }

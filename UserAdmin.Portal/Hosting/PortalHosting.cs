@@ -84,6 +84,7 @@ public static class PortalHosting
         app.MapStaticAssets();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         app.MapPortalAccountEndpoints();
+        app.MapMemberExport();
         return app;
     }
 

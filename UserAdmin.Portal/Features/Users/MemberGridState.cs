@@ -63,7 +63,8 @@ public sealed record MemberGridState
             Anchor = anchor,
             Cursor = anchor is PageAnchor.After or PageAnchor.Before ? cursor : null,
             LastPageRows = anchor == PageAnchor.Last && int.TryParse(Get("rows"), CultureInfo.InvariantCulture, out var r) && r > 0 && r < size ? r : null,
-            PageNumber = int.TryParse(Get("n"), CultureInfo.InvariantCulture, out var n) && n is > 0 and < 100_000_000 ? n : 1,
+            // The first page is page 1 whatever "n" says (e.g. when a stale or forged cursor sent the view back there).
+            PageNumber = anchor != PageAnchor.First && int.TryParse(Get("n"), CultureInfo.InvariantCulture, out var n) && n is > 0 and < 100_000_000 ? n : 1,
         };
     }
 
