@@ -51,13 +51,14 @@ public sealed class MemberAdminPage(IPage page, string baseUrl)
     public async Task ImportAsync(string csv)
     {
         await page.GetByRole(AriaRole.Button, new() { Name = "Import CSV" }).ClickAsync();
+        await Expect(page.Locator("[data-testid=import-dialog][data-ready=true]")).ToBeVisibleAsync();
         await Dialog.GetByLabel("CSV file").SetInputFilesAsync(new FilePayload
         {
             Name = "members.csv",
             MimeType = "text/csv",
             Buffer = System.Text.Encoding.UTF8.GetBytes(csv),
         });
-        await Expect(page.GetByTestId("import-summary")).ToContainTextAsync("Dry run");
+        await Expect(page.GetByTestId("import-summary")).ToContainTextAsync("Dry run", new() { Timeout = 30_000 });
     }
 
     public async Task SelectAllOnPageAsync() => await page.GetByLabel("Select every member on this page").CheckAsync();
