@@ -174,25 +174,23 @@ internal static class GridBenchmark
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"| {"",9} | {"  ↳ 2 runs; p50 best, p95 worst",-34} | {"",11} | {"",11} | {"",8} | {"",8} | {"",5} | "
             + $"service {services[0].Rows / services[0].Milliseconds * 1000:N0} rows/s, {services[0].Bytes / 1e6:0.0} MB of CSV, heap growth peak {peak:+0.0;-0.0} MB, "
-            + $"retained {services.Max(r => r.RetainedHeapGrowth) / 1e6:+0.0;-0.0} MB, {services[0].Allocated / 1e6:N0} MB allocated; "
+            + $"retained {services.Max(r => r.RetainedHeapGrowth) / 1e6:+0.0;-0.0} MB; "
             + $"raw {raws[0].Rows / raws[0].Milliseconds * 1000:N0} rows/s, heap growth peak {raws.Max(r => r.PeakHeapGrowth) / 1e6:+0.0;-0.0} MB"));
     }
 
-    private sealed record ExportRun(double Milliseconds, long Rows, long Bytes, long PeakHeapGrowth, long RetainedHeapGrowth, long Allocated);
+    private sealed record ExportRun(double Milliseconds, long Rows, long Bytes, long PeakHeapGrowth, long RetainedHeapGrowth);
 
     private static async Task<ExportRun> MeasureExportRunAsync(Func<Stream, Task<long>> export)
     {
         GC.Collect();
         GC.WaitForPendingFinalizers();
         var before = GC.GetTotalMemory(forceFullCollection: true);
-        var allocated = GC.GetTotalAllocatedBytes(precise: true);
         var sink = new CountingNullStream(before);
         var started = Stopwatch.GetTimestamp();
         var members = await export(sink);
         var elapsed = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-        allocated = GC.GetTotalAllocatedBytes(precise: true) - allocated;
         var retained = GC.GetTotalMemory(forceFullCollection: true) - before;
-        return new ExportRun(elapsed, members, sink.Bytes, sink.PeakHeap - before, retained, allocated);
+        return new ExportRun(elapsed, members, sink.Bytes, sink.PeakHeap - before, retained);
     }
 
     /// <summary>The raw baseline: reads the directory columns straight off the reader and writes the same CSV.</summary>
