@@ -59,16 +59,3 @@ public sealed class MemberStatusService(OperationRunner runner)
             return OperationResult<bool>.Ok(true);
         }, ct);
 }
-
-/// <summary>Describes a membership for <see cref="AccessRules"/>, including whether it is the last active SUPER.</summary>
-public static class MemberTargets
-{
-    public static async Task<TargetMember> DescribeAsync(PortalDbContext db, Membership membership, CancellationToken ct = default)
-    {
-        var isLastSuper = membership.Rank == MemberRank.Super
-            && !await db.Memberships.AnyAsync(
-                m => m.OrganizationId == membership.OrganizationId && m.Id != membership.Id && m.Rank == MemberRank.Super && !m.IsSuspended,
-                ct);
-        return new TargetMember(membership.AccountId, membership.Rank, isLastSuper);
-    }
-}
