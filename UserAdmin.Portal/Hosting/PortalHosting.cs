@@ -36,6 +36,7 @@ public static class PortalHosting
         services.AddSingleton<SessionQueries>();
         services.AddSingleton<OrganizationProvisioner>();
         services.AddSingleton<MemberStatusService>();
+        services.AddSingleton<MemberDetailService>();
         services.AddSingleton<OwnPasswordService>();
         services.AddSingleton<DemoSeeder>();
         services.AddSingleton<MemberQueryService>();

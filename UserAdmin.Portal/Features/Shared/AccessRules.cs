@@ -13,6 +13,12 @@ public enum MemberAction
     ResetPassword,
     Remove,
     DeleteAccount,
+
+    /// <summary>Promote a guest to a user (the membership's tag).</summary>
+    ChangeTag,
+
+    /// <summary>Send or resend an activation link, reactivate a deactivated account.</summary>
+    Activate,
 }
 
 public sealed record Decision(bool Allowed, string? Reason)
@@ -35,6 +41,13 @@ public static class AccessRules
         MemberAction.ChangeGroups => PortalPermissions.ManageGroups,
         _ => PortalPermissions.ManageUsers,
     };
+
+    /// <summary>
+    /// Actions on the account itself rather than on its membership here: they need the actor's say over the
+    /// account in every organization it belongs to (<see cref="MemberTargets.CheckAccountWideAsync"/>).
+    /// </summary>
+    public static bool IsAccountWide(MemberAction action) =>
+        action is MemberAction.EditProfile or MemberAction.ResetPassword or MemberAction.DeleteAccount or MemberAction.Activate;
 
     public static Decision Check(ActingMember actor, MemberAction action, TargetMember target, MemberRank? newRank = null)
     {
@@ -62,7 +75,7 @@ public static class AccessRules
             return Decision.Deny("Nobody can change their own group memberships.");
         }
 
-        if (self && action is MemberAction.Suspend or MemberAction.Remove or MemberAction.DeleteAccount)
+        if (self && action is MemberAction.Suspend or MemberAction.Remove or MemberAction.DeleteAccount or MemberAction.ChangeTag or MemberAction.Activate)
         {
             return Decision.Deny("You cannot do this to your own account; ask another admin.");
         }

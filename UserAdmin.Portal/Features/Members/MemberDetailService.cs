@@ -1,0 +1,134 @@
+using Microsoft.EntityFrameworkCore;
+using UserAdmin.Portal.Data;
+using UserAdmin.Portal.Features.Shared;
+
+namespace UserAdmin.Portal.Features.Members;
+
+/// <summary>One member as the detail page shows them, with what the viewing admin may do to them and why not.</summary>
+public sealed record MemberDetail
+{
+    public required Guid AccountId { get; init; }
+    public required long MembershipId { get; init; }
+    public required Guid OrganizationId { get; init; }
+    public required string UserName { get; init; }
+    public required string Email { get; init; }
+    public required bool EmailConfirmed { get; init; }
+    public required string FirstName { get; init; }
+    public required string LastName { get; init; }
+    public required string DisplayName { get; init; }
+    public required MemberRank Rank { get; init; }
+    public required MemberTag Tag { get; init; }
+    public required bool IsSuspended { get; init; }
+    public required bool IsActivated { get; init; }
+    public required DateTimeOffset? LockoutEnd { get; init; }
+    public required bool MustChangePassword { get; init; }
+    public required DateTime CreatedAt { get; init; }
+    public required DateTime JoinedAt { get; init; }
+    public DateTime? SuspendedAt { get; init; }
+    public DateTime? EmailConfirmedAt { get; init; }
+    public DateTime? ActivatedAt { get; init; }
+    public DateTime? LastSignInAt { get; init; }
+    public DateTime? LastPasswordChangeAt { get; init; }
+    public required DeviceStatus DeviceStatus { get; init; }
+    public DateTime? DeviceAddedAt { get; init; }
+    public Guid? PrimaryGroupId { get; init; }
+    public required int OrganizationCount { get; init; }
+
+    /// <summary>The membership's concurrency token: a save made against an older one is refused.</summary>
+    public required string Version { get; init; }
+
+    /// <summary>The account's concurrency token (Identity's concurrency stamp), for account-wide editors.</summary>
+    public required string AccountVersion { get; init; }
+
+    /// <summary>What the viewing admin may do, and the reason when not; computed with the same rules the services enforce.</summary>
+    public required MemberCapabilities Can { get; init; }
+
+    public bool IsLockedOut(DateTimeOffset now) => LockoutEnd > now;
+}
+
+/// <summary>The viewing admin's decision for every <see cref="MemberAction"/> on one member.</summary>
+public sealed class MemberCapabilities(IReadOnlyDictionary<MemberAction, Decision> decisions)
+{
+    public Decision this[MemberAction action] => decisions.TryGetValue(action, out var d) ? d : Decision.Deny("Not available.");
+
+    public bool Allows(MemberAction action) => this[action].Allowed;
+
+    /// <summary>The reason a control is disabled, or null when it is enabled.</summary>
+    public string? WhyNot(MemberAction action) => this[action].Reason;
+}
+
+/// <summary>Reads one member for the detail page, scoped to the viewer's organization.</summary>
+public sealed class MemberDetailService(IDbContextFactory<PortalDbContext> dbFactory)
+{
+    public async Task<OperationResult<MemberDetail>> GetAsync(Actor actor, Guid accountId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var viewer = await ActingMemberLoader.LoadAsync(db, actor.AccountId, actor.OrganizationId, ct);
+        if (viewer is null)
+        {
+            return OperationResult<MemberDetail>.Fail(OperationResult.Forbidden("You are not an active member of this organization."));
+        }
+
+        var membership = await db.Memberships
+            .AsNoTracking()
+            .Include(m => m.Account)
+            .SingleOrDefaultAsync(m => m.OrganizationId == actor.OrganizationId && m.AccountId == accountId, ct);
+        if (membership?.Account is not { } account)
+        {
+            return OperationResult<MemberDetail>.Fail(OperationResult.NotFound("No such member in this organization."));
+        }
+
+        var target = await MemberTargets.DescribeAsync(db, membership, ct);
+        var view = AccessRules.Check(viewer, MemberAction.View, target);
+        if (!view.Allowed)
+        {
+            return OperationResult<MemberDetail>.Fail(OperationResult.From(view));
+        }
+
+        var decisions = new Dictionary<MemberAction, Decision>();
+        foreach (var action in Enum.GetValues<MemberAction>())
+        {
+            // For ChangeRank this asks "may they change it at all"; the service checks the chosen rank again.
+            var decision = AccessRules.Check(viewer, action, target);
+            if (decision.Allowed && AccessRules.IsAccountWide(action))
+            {
+                decision = await MemberTargets.CheckAccountWideAsync(db, viewer, accountId, action, ct);
+            }
+
+            decisions[action] = decision;
+        }
+
+        return OperationResult<MemberDetail>.Ok(new MemberDetail
+        {
+            AccountId = account.Id,
+            MembershipId = membership.Id,
+            OrganizationId = membership.OrganizationId,
+            UserName = account.UserName ?? "",
+            Email = account.Email ?? "",
+            EmailConfirmed = account.EmailConfirmed,
+            FirstName = account.FirstName,
+            LastName = account.LastName,
+            DisplayName = account.DisplayName,
+            Rank = membership.Rank,
+            Tag = membership.Tag,
+            IsSuspended = membership.IsSuspended,
+            IsActivated = account.IsActivated,
+            LockoutEnd = account.LockoutEnd,
+            MustChangePassword = account.MustChangePassword,
+            CreatedAt = account.CreatedAt,
+            JoinedAt = membership.JoinedAt,
+            SuspendedAt = membership.SuspendedAt,
+            EmailConfirmedAt = account.EmailConfirmedAt,
+            ActivatedAt = account.ActivatedAt,
+            LastSignInAt = account.LastSignInAt,
+            LastPasswordChangeAt = account.LastPasswordChangeAt,
+            DeviceStatus = account.DeviceStatus,
+            DeviceAddedAt = account.DeviceAddedAt,
+            PrimaryGroupId = membership.PrimaryGroupId,
+            OrganizationCount = await db.Memberships.CountAsync(m => m.AccountId == accountId, ct),
+            Version = membership.Version,
+            AccountVersion = account.ConcurrencyStamp ?? "",
+            Can = new MemberCapabilities(decisions),
+        });
+    }
+}
