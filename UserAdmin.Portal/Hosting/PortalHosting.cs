@@ -37,6 +37,10 @@ public static class PortalHosting
         services.AddSingleton<OrganizationProvisioner>();
         services.AddSingleton<MemberStatusService>();
         services.AddSingleton<MemberDetailService>();
+        services.AddSingleton<MemberProfileService>();
+        services.AddSingleton<MemberStandingService>();
+        services.AddSingleton<MemberAccessService>();
+        services.AddSingleton<UserAdmin.Portal.Features.Activity.ActivityFeedService>();
         services.AddSingleton<OwnPasswordService>();
         services.AddSingleton<DemoSeeder>();
         services.AddSingleton<MemberQueryService>();

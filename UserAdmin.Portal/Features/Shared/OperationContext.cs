@@ -54,11 +54,13 @@ public sealed class OperationContext
         string targetName = "",
         IReadOnlyDictionary<string, (object? Before, object? After)>? diff = null,
         Guid? actorAccountId = null,
-        string? actorName = null)
+        string? actorName = null,
+        Guid? organizationId = null)
     {
         var record = new ActivityRecord
         {
-            OrganizationId = OrganizationId,
+            // Another organization only for account-wide changes that concern it too (deleting the account).
+            OrganizationId = organizationId ?? OrganizationId,
             ActorAccountId = actorAccountId ?? Actor?.AccountId,
             ActorName = actorName ?? Actor?.UserName ?? "system",
             Verb = verb,
@@ -78,7 +80,7 @@ public sealed class OperationContext
     /// <summary>Queues a change notice, published only if the transaction commits.</summary>
     public void Notify(string entity, string entityId, string verb, ActivityRecord? record = null)
     {
-        if (OrganizationId is not { } organizationId)
+        if ((record?.OrganizationId ?? OrganizationId) is not { } organizationId)
         {
             return;
         }
