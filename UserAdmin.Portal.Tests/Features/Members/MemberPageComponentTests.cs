@@ -1,0 +1,218 @@
+using Bunit;
+using Microsoft.AspNetCore.Components;
+using Microsoft.EntityFrameworkCore;
+using UserAdmin.Portal.Data;
+using UserAdmin.Portal.Features.Activity;
+using UserAdmin.Portal.Features.Members;
+using UserAdmin.Portal.Features.Shared;
+using UserAdmin.Portal.Tests.Infrastructure;
+
+namespace UserAdmin.Portal.Tests.Features.Members;
+
+public sealed class MemberPageComponentTests : PortalComponentTest
+{
+    private readonly List<PortalServices> _portals = [];
+
+    [Fact]
+    public void TheHeaderShowsEveryStatusThatApplies()
+    {
+        Services.AddSingleton(TimeProvider.System);
+        var header = Render<MemberHeader>(p => p.Add(x => x.Member, Detail(d => d with
+        {
+            IsSuspended = true,
+            LockoutEnd = DateTimeOffset.UtcNow.AddHours(1),
+            MustChangePassword = true,
+            Tag = MemberTag.Guest,
+            EmailConfirmed = false,
+            DisplayName = "<script>alert(1)</script>",
+        })));
+
+        Assert.Equal(["SUPER", "Suspended", "Locked out", "Must change password", "Guest"], header.FindAll(".member-badges .rz-badge").Select(b => b.TextContent.Trim()));
+        Assert.Equal("unconfirmed", header.Find(".member-email .rz-badge").TextContent.Trim());
+        Assert.Equal("<script>alert(1)</script>", header.Find("h1").TextContent);
+        Assert.Empty(header.FindAll("h1 script"));
+        Assert.Equal("never", header.FindAll(".member-dates dd")[4].TextContent.Trim());
+    }
+
+    [Fact]
+    public void RefusedActionsAreDisabledWithTheirReason()
+    {
+        // Never called: every refused button is disabled, and the test clicks nothing.
+        Services.AddSingleton(new MemberStatusService(null!));
+        Services.AddSingleton(new MemberStandingService(null!));
+        var refusals = new Dictionary<MemberAction, Decision>
+        {
+            [MemberAction.Suspend] = Decision.Deny("You need the suspend_users permission for this."),
+            [MemberAction.Remove] = Decision.Allow,
+            [MemberAction.DeleteAccount] = Decision.Deny("This account also belongs to another organization that you do not administer, so only membership actions are available here."),
+            [MemberAction.ChangeTag] = Decision.Allow,
+        };
+
+        var actions = Render<MemberActions>(p => p
+            .Add(x => x.Actor, new Actor(Guid.NewGuid(), Guid.NewGuid()))
+            .Add(x => x.Member, Detail(d => d with { Tag = MemberTag.Guest, Can = new MemberCapabilities(refusals) })));
+
+        var buttons = actions.FindAll(".guarded-button");
+        Assert.Equal(["Suspend", "Promote to user", "Remove from organization", "Delete account"], buttons.Select(b => b.QuerySelector(".rz-button-text")!.TextContent.Trim()));
+        Assert.Equal([true, false, false, true], buttons.Select(b => b.QuerySelector("button")!.HasAttribute("disabled")));
+        Assert.Equal(refusals[MemberAction.Suspend].Reason, buttons[0].QuerySelector(".control-reason")!.TextContent);
+        Assert.Equal(refusals[MemberAction.DeleteAccount].Reason, buttons[3].QuerySelector(".control-reason")!.TextContent);
+    }
+
+    [Fact]
+    public async Task ThePageShowsTheMemberAndAGroupTickedSavesThroughTheService()
+    {
+        var (portal, organization, admin) = await UsePortalAsync();
+        var target = await portal.Database.AddMemberAsync(organization.Id, configure: a => a.DisplayName = "Grace Hopper");
+        var group = Guid.NewGuid();
+        await portal.Database.ExecuteAsync(db =>
+        {
+            db.Groups.Add(new Group { Id = group, OrganizationId = organization.Id, Name = "Operators", CreatedAt = DateTime.UtcNow, Permissions = [new GroupPermission { Permission = "view_users" }] });
+            return Task.CompletedTask;
+        });
+        SignInAs(admin.AccountId, organization.Id, admin.UserName);
+        Renderer.SetRendererInfo(new RendererInfo("Server", isInteractive: true));
+
+        var page = Render<MemberPage>(p => p.Add(x => x.AccountId, target.AccountId));
+        page.WaitForAssertion(() => Assert.Equal("Grace Hopper", page.Find(".member-header h1").TextContent), TimeSpan.FromSeconds(10));
+        page.WaitForAssertion(() => page.Find("input[aria-label='Member of Operators']"), TimeSpan.FromSeconds(10));
+
+        await page.Find("input[aria-label='Member of Operators']").ChangeAsync(new ChangeEventArgs { Value = true });
+
+        page.WaitForAssertion(() => Assert.Contains("group Operators", page.Find("table[aria-label='Effective permissions']").TextContent, StringComparison.Ordinal), TimeSpan.FromSeconds(10));
+        Assert.True(await portal.Database.QueryAsync(db => db.GroupMembers.AnyAsync(g => g.GroupId == group && g.MembershipId == target.MembershipId)));
+    }
+
+    [Fact]
+    public async Task AProfileWithABadEmailShowsTheErrorOnTheFieldAndSavesNothing()
+    {
+        var (portal, organization, admin) = await UsePortalAsync();
+        var target = await portal.Database.AddMemberAsync(organization.Id);
+        SignInAs(admin.AccountId, organization.Id, admin.UserName);
+        Renderer.SetRendererInfo(new RendererInfo("Server", isInteractive: true));
+        var page = Render<MemberPage>(p => p.Add(x => x.AccountId, target.AccountId));
+        page.WaitForAssertion(() => page.Find("#profile-email"), TimeSpan.FromSeconds(10));
+
+        page.Find("#profile-email").Change("not-an-email");
+        await page.Find("form.member-form").SubmitAsync();
+
+        Assert.Equal("Enter a valid email address, such as name@example.org.", page.Find("#profile-email + .validation-message").TextContent);
+        Assert.Equal($"{target.UserName}@portal.test", await portal.Database.QueryAsync(db => db.Users.Where(a => a.Id == target.AccountId).Select(a => a.Email).SingleAsync()));
+    }
+
+    [Fact]
+    public async Task AHelpDeskViewerSeesTheEditorsReadOnlyWithTheReason()
+    {
+        var (portal, organization, _) = await UsePortalAsync();
+        var helpDesk = await portal.Database.AddMemberAsync(organization.Id, permissions: PortalPermissions.HelpDesk);
+        var target = await portal.Database.AddMemberAsync(organization.Id);
+        SignInAs(helpDesk.AccountId, organization.Id, helpDesk.UserName);
+        Renderer.SetRendererInfo(new RendererInfo("Server", isInteractive: true));
+
+        var page = Render<MemberPage>(p => p.Add(x => x.AccountId, target.AccountId));
+        page.WaitForAssertion(() => page.Find("#profile-email"), TimeSpan.FromSeconds(10));
+
+        Assert.True(page.Find("form.member-form fieldset").HasAttribute("disabled"));
+        Assert.Contains("Read only: You need the manage_users permission for this.", page.Markup, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AMemberOfAnotherOrganizationIsNotShown()
+    {
+        var (portal, organization, admin) = await UsePortalAsync();
+        var other = await portal.Database.AddOrganizationAsync();
+        var stranger = await portal.Database.AddMemberAsync(other.Id, configure: a => a.DisplayName = "Secret Person");
+        SignInAs(admin.AccountId, organization.Id, admin.UserName);
+        Renderer.SetRendererInfo(new RendererInfo("Server", isInteractive: true));
+
+        var page = Render<MemberPage>(p => p.Add(x => x.AccountId, stranger.AccountId));
+
+        page.WaitForAssertion(() => Assert.Equal("There is no such member in this organization.", page.Find("[role=alert]").TextContent), TimeSpan.FromSeconds(10));
+        Assert.DoesNotContain("Secret Person", page.Markup, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TheActivityTabListsTheMembersRecordsEncoded()
+    {
+        var (portal, organization, admin) = await UsePortalAsync();
+        var target = await portal.Database.AddMemberAsync(organization.Id);
+        await portal.Database.ExecuteAsync(db =>
+        {
+            db.Activity.Add(new ActivityRecord
+            {
+                OrganizationId = organization.Id, ActorName = admin.UserName, ActorAccountId = admin.AccountId, TargetAccountId = target.AccountId,
+                TargetName = target.UserName, Verb = "member.profile_updated", Title = "<img src=x onerror=alert(1)> changed", OccurredAt = DateTime.UtcNow,
+                Diff = """{"firstName":{"before":"A","after":"B"}}""",
+            });
+            return Task.CompletedTask;
+        });
+        SignInAs(admin.AccountId, organization.Id, admin.UserName);
+        Renderer.SetRendererInfo(new RendererInfo("Server", isInteractive: true));
+
+        var feed = Render<ActivityFeed>(p => p
+            .Add(x => x.Actor, new Actor(admin.AccountId, organization.Id))
+            .Add(x => x.Query, new ActivityQuery(target.AccountId)));
+
+        feed.WaitForAssertion(() => Assert.Equal("<img src=x onerror=alert(1)> changed", feed.Find(".activity-title").TextContent), TimeSpan.FromSeconds(10));
+        Assert.Empty(feed.FindAll(".activity-item img"));
+        Assert.Equal(["firstName", "A", "B"], feed.FindAll(".activity-diff tbody td").Select(td => td.TextContent));
+    }
+
+    private async Task<(PortalServices Portal, TestOrganization Organization, TestMember Admin)> UsePortalAsync()
+    {
+        var portal = await PortalServices.CreateAsync();
+        _portals.Add(portal);
+        Services.AddFallbackServiceProvider(portal.Services);
+        var organization = await portal.Database.AddOrganizationAsync();
+        var admin = await portal.Database.AddMemberAsync(organization.Id, MemberRank.Admin);
+        return (portal, organization, admin);
+    }
+
+    private static MemberDetail Detail(Func<MemberDetail, MemberDetail>? change = null)
+    {
+        var detail = new MemberDetail
+        {
+            AccountId = Guid.NewGuid(),
+            MembershipId = 7,
+            OrganizationId = Guid.NewGuid(),
+            UserName = "grace",
+            Email = "grace@example.org",
+            EmailConfirmed = true,
+            FirstName = "Grace",
+            LastName = "Hopper",
+            DisplayName = "Grace Hopper",
+            Rank = MemberRank.Super,
+            Tag = MemberTag.User,
+            IsSuspended = false,
+            IsActivated = true,
+            LockoutEnd = null,
+            MustChangePassword = false,
+            CreatedAt = new DateTime(2026, 1, 2, 3, 4, 5, DateTimeKind.Utc),
+            JoinedAt = new DateTime(2026, 1, 2, 3, 4, 5, DateTimeKind.Utc),
+            DeviceStatus = DeviceStatus.None,
+            OrganizationCount = 1,
+            Version = "v1",
+            AccountVersion = "a1",
+            Can = new MemberCapabilities(new Dictionary<MemberAction, Decision>()),
+        };
+        return change is null ? detail : change(detail);
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        foreach (var portal in _portals)
+        {
+            portal.DisposeAsync().GetAwaiter().GetResult();
+        }
+    }
+
+    protected override async ValueTask DisposeAsyncCore()
+    {
+        await base.DisposeAsyncCore();
+        foreach (var portal in _portals)
+        {
+            await portal.DisposeAsync();
+        }
+    }
+}
