@@ -342,6 +342,21 @@ public sealed class MemberGridComponentTests : PortalComponentTest
         Assert.Equal(["Sus Pended"], page.FindAll("tbody tr.rz-data-row").Select(tr => Cells(tr)["Name"]));
     }
 
+    [Fact]
+    public async Task LeavingTheGridForAMembersPageDoesNotReloadTheGrid()
+    {
+        var (portal, organization, admin) = await UsePortalWithOrganizationAsync();
+        SignInAs(admin.AccountId, organization.Id, admin.UserName);
+        Services.GetRequiredService<NavigationManager>().NavigateTo("/users?status=Suspended");
+        var page = RenderUsersPage();
+        page.WaitForAssertion(() => Assert.Equal("?status=Suspended", page.Find("section.users-page").GetAttribute("data-loaded-query")), TimeSpan.FromSeconds(10));
+
+        Services.GetRequiredService<NavigationManager>().NavigateTo($"/users/{admin.AccountId}");
+
+        Assert.Equal("?status=Suspended", page.Find("section.users-page").GetAttribute("data-loaded-query"));
+        Assert.Equal("false", page.Find("section.users-page").GetAttribute("data-loading"));
+    }
+
     // ---- helpers ----
 
     /// <summary>The app's real services over a fresh database, behind bUnit's own (which win: auth, navigation, JS).</summary>

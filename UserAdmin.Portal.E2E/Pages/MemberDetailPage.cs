@@ -1,0 +1,39 @@
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace UserAdmin.Portal.E2E.Pages;
+
+/// <summary>The member detail page (/users/{id}): header, actions, editors and the activity tab.</summary>
+public sealed class MemberDetailPage(IPage page)
+{
+    /// <summary>The member is loaded and the circuit is live (the page says so in data attributes).</summary>
+    public Task WaitUntilShownAsync() =>
+        page.WaitForFunctionAsync("""
+            () => { const s = document.querySelector('section.member-page');
+                    return s && s.dataset.interactive === 'true' && s.dataset.loading === 'false' && !!document.querySelector('.member-header'); }
+            """);
+
+    public ILocator Heading => page.Locator(".member-header h1");
+
+    public ILocator Badges => page.Locator(".member-badges");
+
+    public ILocator Confirmation => page.Locator(".rz-dialog");
+
+    public ILocator Notification => page.Locator(".rz-notification");
+
+    public ILocator Tab(string name) => page.Locator(".member-tabs").GetByRole(AriaRole.Tab, new() { Name = name, Exact = true });
+
+    public ILocator Action(string name) => page.Locator(".member-actions").GetByRole(AriaRole.Button, new() { Name = name, Exact = true });
+
+    public async Task ConfirmAsync(string button)
+    {
+        await Confirmation.GetByRole(AriaRole.Button, new() { Name = button, Exact = true }).ClickAsync();
+        await Expect(Confirmation).ToHaveCountAsync(0);
+    }
+
+    /// <summary>Waits until a save has round-tripped: the page reloaded the member with a new version.</summary>
+    public async Task<string> VersionAsync() => await page.Locator("section.member-page").GetAttributeAsync("data-version") ?? "";
+
+    public Task WaitForNewVersionAsync(string before) =>
+        page.WaitForFunctionAsync("v => { const s = document.querySelector('section.member-page'); return s && s.dataset.loading === 'false' && s.dataset.version !== v; }", before);
+}

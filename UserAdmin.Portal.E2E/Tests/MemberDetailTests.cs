@@ -1,0 +1,132 @@
+using Microsoft.Playwright;
+using UserAdmin.Portal.E2E.Infrastructure;
+using UserAdmin.Portal.E2E.Pages;
+using static Microsoft.Playwright.Assertions;
+
+namespace UserAdmin.Portal.E2E.Tests;
+
+/// <summary>A portal of its own: these tests add and change members.</summary>
+public sealed class MemberDetailPortal : IAsyncLifetime
+{
+    public PortalServer Server { get; private set; } = default!;
+
+    public async Task InitializeAsync() => Server = await PortalServer.StartAsync(new PortalServerOptions());
+
+    public async Task DisposeAsync() => await Server.DisposeAsync();
+}
+
+public sealed class MemberDetailTests(PortalFixture fixture, MemberDetailPortal own) : PortalTest(fixture), IClassFixture<MemberDetailPortal>
+{
+    private const string Passphrase = "a quiet long passphrase";
+
+    /// <summary>Signs in as the portal's SUPER, creates a member through the grid and opens them from their row.</summary>
+    private Task RunWithNewMemberAsync(Func<IPage, MemberDetailPage, string, Task> body, [System.Runtime.CompilerServices.CallerMemberName] string testName = "") =>
+        RunAsync(async page =>
+        {
+            var login = new LoginPage(page, own.Server.BaseUrl);
+            await login.GotoAsync();
+            await login.SignInAsync(own.Server.AdminUserName, own.Server.AdminPassword);
+            await new ShellPage(page, own.Server.BaseUrl).ExpectDashboardAsync();
+
+            var users = new MemberAdminPage(page, own.Server.BaseUrl);
+            var name = $"m{Guid.NewGuid().ToString("N")[..8]}";
+            await users.GotoAsync();
+            await users.OpenCreateAsync();
+            await users.FillCreateAsync(name, $"{name}@example.org", "Mary", "Major", Passphrase);
+            await users.SubmitCreateAsync();
+            await Expect(page.Locator(".rz-notification")).ToContainTextAsync($"{name} is now a member");
+            await users.SearchAsync(name);
+
+            await page.Locator(".member-grid").GetByRole(AriaRole.Link, new() { Name = "Mary Major" }).ClickAsync();
+            var detail = new MemberDetailPage(page);
+            await detail.WaitUntilShownAsync();
+            await Expect(detail.Heading).ToHaveTextAsync("Mary Major");
+            await body(page, detail, name);
+        }, testName);
+
+    [Fact]
+    public Task AnAdminEditsTheProfileGroupsAndRankAndSeesItAllInTheActivityTab() => RunWithNewMemberAsync(async (page, detail, name) =>
+    {
+        await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/users/[0-9a-f-]{36}$"));
+        await Expect(detail.Badges).ToContainTextAsync("REGULAR");
+
+        var version = await detail.VersionAsync();
+        await page.GetByLabel("Display name", new() { Exact = true }).FillAsync("Mary M. Major");
+        await page.GetByLabel("Email", new() { Exact = true }).FillAsync($"{name}.new@example.org");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save profile" }).ClickAsync();
+        await detail.WaitForNewVersionAsync(version);
+        await Expect(detail.Heading).ToHaveTextAsync("Mary M. Major");
+        await Expect(page.Locator(".member-email")).ToContainTextAsync($"{name}.new@example.org");
+        await Expect(page.Locator(".member-email .rz-badge")).ToHaveTextAsync("unconfirmed", new() { IgnoreCase = true });
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Add property" }).ClickAsync();
+        await page.GetByLabel("Property key 1").FillAsync("city");
+        await page.GetByLabel("Property value 1").FillAsync("Trondheim");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save properties" }).ClickAsync();
+        await Expect(detail.Notification).ToContainTextAsync("Properties saved");
+
+        await detail.Tab("Rank and groups").ClickAsync();
+        await page.GetByLabel("Member of Help desk").CheckAsync();
+        await Expect(page.GetByRole(AriaRole.Table, new() { Name = "Effective permissions" })).ToContainTextAsync("reset_passwords");
+        await Expect(page.GetByRole(AriaRole.Table, new() { Name = "Effective permissions" })).ToContainTextAsync("group Help desk");
+        await page.GetByLabel("Primary group Help desk").CheckAsync();
+        await Expect(page.GetByLabel("Primary group Help desk")).ToBeCheckedAsync();
+
+        await page.Locator(".rank-editor").GetByText("ADMIN", new() { Exact = true }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Change rank" }).ClickAsync();
+        await Expect(detail.Confirmation).ToContainTextAsync("They will hold every portal permission");
+        await detail.ConfirmAsync("Change rank");
+        await Expect(detail.Badges).ToContainTextAsync("ADMIN");
+
+        await detail.Tab("Activity").ClickAsync();
+        var feed = page.Locator(".activity-feed");
+        await Expect(feed).ToContainTextAsync($"changed {name}'s rank from REGULAR to ADMIN");
+        await Expect(feed).ToContainTextAsync($"added {name} to group Help desk");
+        await Expect(feed).ToContainTextAsync($"changed {name}'s custom properties");
+        await Expect(feed).ToContainTextAsync($"changed {name}'s profile and email");
+        await Expect(feed.Locator(".activity-title").First).ToContainTextAsync("rank");
+    });
+
+    [Fact]
+    public Task SuspendingAndRemovingAreConfirmedWithTheirConsequence() => RunWithNewMemberAsync(async (page, detail, name) =>
+    {
+        await detail.Action("Suspend").ClickAsync();
+        await Expect(detail.Confirmation).ToContainTextAsync("cannot sign in to this organization until unsuspended");
+        await detail.Confirmation.GetByRole(AriaRole.Button, new() { Name = "Cancel" }).ClickAsync();
+        await Expect(detail.Badges).Not.ToContainTextAsync("Suspended", new() { IgnoreCase = true });
+
+        await detail.Action("Suspend").ClickAsync();
+        await detail.ConfirmAsync("Yes, go ahead");
+        await Expect(detail.Badges).ToContainTextAsync("Suspended", new() { IgnoreCase = true });
+        await Expect(detail.Action("Unsuspend")).ToBeEnabledAsync();
+
+        await detail.Action("Remove from organization").ClickAsync();
+        await Expect(detail.Confirmation).ToContainTextAsync("The account itself stays");
+        await detail.ConfirmAsync("Yes, go ahead");
+        await page.WaitForURLAsync(url => url.EndsWith("/users", StringComparison.Ordinal) || url.Contains("/users?", StringComparison.Ordinal));
+
+        await page.GotoAsync($"{own.Server.BaseUrl}/users?q={name}");
+        var users = new MemberAdminPage(page, own.Server.BaseUrl);
+        await users.WaitUntilShownAsync();
+        await Expect(users.Total).ToHaveTextAsync("0 members");
+    });
+
+    [Fact]
+    public Task TheSuperCannotActOnThemselvesAndSeesWhy() => RunAsync(async page =>
+    {
+        var login = new LoginPage(page, own.Server.BaseUrl);
+        await login.GotoAsync();
+        await login.SignInAsync(own.Server.AdminUserName, own.Server.AdminPassword);
+        await new ShellPage(page, own.Server.BaseUrl).ExpectDashboardAsync();
+        var users = new MemberAdminPage(page, own.Server.BaseUrl);
+        await users.GotoAsync($"?q={own.Server.AdminUserName}");
+        await page.Locator(".member-grid a.member-link").First.ClickAsync();
+        var detail = new MemberDetailPage(page);
+        await detail.WaitUntilShownAsync();
+
+        await Expect(detail.Action("Suspend")).ToBeDisabledAsync();
+        await Expect(page.Locator(".member-actions")).ToContainTextAsync("You cannot do this to your own account; ask another admin.");
+        await detail.Tab("Rank and groups").ClickAsync();
+        await Expect(page.Locator(".rank-editor")).ToContainTextAsync("Nobody can change their own rank.");
+    });
+}
