@@ -208,6 +208,31 @@ public sealed class UserGridTests(PortalFixture fixture, UserGridPortal grid) : 
             rows);
     });
 
+    [Fact]
+    public Task TheKeyboardReachesTheSearchMovesDownTheRowsAndOpensAMember() => RunSignedInToGridAsync(async page =>
+    {
+        var users = new UsersPage(page, BaseUrl);
+        await users.GotoAsync();
+        var names = UserGridPortal.OrderBy(grid.Everyone, m => m.DisplayName).Take(3).Select(m => m.DisplayName).ToList();
+
+        // Blazor puts the focus on the heading once the page has rendered; the shortcut is for after that.
+        await Expect(page.Locator("h1")).ToBeFocusedAsync();
+        await page.Keyboard.PressAsync("/");
+        await Expect(page.GetByLabel("Search members")).ToBeFocusedAsync();
+
+        await page.Locator(".member-grid a.member-link").First.FocusAsync();
+        await page.Keyboard.PressAsync("ArrowDown");
+        await page.Keyboard.PressAsync("ArrowDown");
+        await page.Keyboard.PressAsync("ArrowUp");
+        await Expect(page.Locator(".member-grid a.member-link").Nth(1)).ToBeFocusedAsync();
+        await Expect(page.Locator(".member-grid a.member-link").Nth(1)).ToHaveTextAsync(names[1]);
+
+        await page.Keyboard.PressAsync("Enter");
+        await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("/users/[0-9a-f-]{36}$"));
+        await new MemberDetailPage(page).WaitUntilShownAsync();
+        await Expect(page.Locator(".member-header h1")).ToHaveTextAsync(names[1]);
+    });
+
     private async Task RunSignedInToGridAsync(Func<IPage, Task> body, [System.Runtime.CompilerServices.CallerMemberName] string testName = "") =>
         await RunWithStorageStateAsync(await grid.SignedInStateAsync(Browser), body, testName);
 }
