@@ -14,6 +14,9 @@ public sealed class Account : IdentityUser<Guid>
     public bool MustChangePassword { get; set; }
     public DateTime? LastPasswordChangeAt { get; set; }
 
+    /// <summary>Set while the password is a temporary one from the help desk: after this time it no longer signs in.</summary>
+    public DateTime? TemporaryPasswordExpiresAt { get; set; }
+
     /// <summary>False while the account waits for its owner to follow the activation link.</summary>
     public bool IsActivated { get; set; } = true;
     public DateTime? ActivatedAt { get; set; }

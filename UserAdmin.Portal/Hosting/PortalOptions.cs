@@ -10,6 +10,14 @@ public sealed class PortalOptions
 
     /// <summary>How long a sign-in lasts without activity.</summary>
     public int SessionHours { get; set; } = 8;
+
+    public PasswordSettings Passwords { get; set; } = new();
+}
+
+public sealed class PasswordSettings
+{
+    /// <summary>How long a help-desk temporary password works if its owner does not use it to choose their own.</summary>
+    public int TemporaryPasswordHours { get; set; } = 24;
 }
 
 /// <summary>The first organization and its SUPER admin, created on an empty database.</summary>

@@ -243,6 +243,28 @@ public sealed class SignInTests(PortalAppFactory app) : IClassFixture<PortalAppF
         Assert.DoesNotContain(response.Headers, h => h.Key == "Set-Cookie" && h.Value.Any(v => v.StartsWith("UserAdmin.Auth=", StringComparison.Ordinal)));
     }
 
+    [Fact]
+    public async Task ATemporaryPasswordSignsInToTheForcedChangeUntilItExpires()
+    {
+        var organization = await app.Database.AddOrganizationAsync();
+        var helpDesk = await app.Database.AddMemberAsync(organization.Id, permissions: UserAdmin.Portal.Features.Shared.PortalPermissions.HelpDesk);
+        var member = await app.Database.AddMemberWithPasswordAsync(app.Services, organization.Id, Password);
+        var issued = (await app.Services.GetRequiredService<UserAdmin.Portal.Features.Passwords.PasswordAdminService>()
+            .SetTemporaryPasswordAsync(helpDesk.Actor, member.AccountId)).Value!;
+        using var client = app.CreateBrowser();
+
+        Assert.Equal(SignInOutcome.GenericFailure, await FailedSignInMessageAsync(client, member.UserName, Password));
+        using (var signedIn = await client.SignInAsync(member.UserName, issued.Password, returnUrl: "/"))
+        {
+            Assert.StartsWith("/Account/ChangePassword", signedIn.RedirectTarget(), StringComparison.Ordinal);
+        }
+
+        await app.Database.ExecuteAsync(db => db.Users.Where(a => a.Id == member.AccountId)
+            .ExecuteUpdateAsync(s => s.SetProperty(a => a.TemporaryPasswordExpiresAt, DateTime.UtcNow.AddMinutes(-1))));
+        using var late = app.CreateBrowser();
+        Assert.Equal(SignInOutcome.GenericFailure, await FailedSignInMessageAsync(late, member.UserName, issued.Password));
+    }
+
     private async Task<(TestOrganization Organization, TestMember Member)> NewMemberAsync(bool suspended = false)
     {
         var organization = await app.Database.AddOrganizationAsync();

@@ -101,7 +101,7 @@ public sealed class MemberPageComponentTests : PortalComponentTest
     }
 
     [Fact]
-    public async Task AHelpDeskViewerSeesTheEditorsReadOnlyWithTheReason()
+    public async Task AHelpDeskViewerSeesOnlyThePasswordActionsAndTheActivity()
     {
         var (portal, organization, _) = await UsePortalAsync();
         var helpDesk = await portal.Database.AddMemberAsync(organization.Id, permissions: PortalPermissions.HelpDesk);
@@ -110,10 +110,28 @@ public sealed class MemberPageComponentTests : PortalComponentTest
         Renderer.SetRendererInfo(new RendererInfo("Server", isInteractive: true));
 
         var page = Render<MemberPage>(p => p.Add(x => x.AccountId, target.AccountId));
+        page.WaitForAssertion(() => page.Find("[aria-label='Password actions']"), TimeSpan.FromSeconds(10));
+
+        Assert.Equal(["Password and sign-in", "Activity"], page.FindAll(".member-tabs [role=tab]").Select(t => t.TextContent.Trim()));
+        Assert.Empty(page.FindAll("[aria-label='Member actions']"));
+        Assert.Empty(page.FindAll("#profile-email"));
+        Assert.Equal(["Force password change", "Set temporary password", "Unlock", "Sign out everywhere"],
+            page.FindAll("[aria-label='Password actions'] .rz-button-text").Select(b => b.TextContent.Trim()));
+    }
+
+    [Fact]
+    public async Task AnAdminOverAnotherAdminSeesTheEditorsReadOnlyWithTheReason()
+    {
+        var (portal, organization, admin) = await UsePortalAsync();
+        var otherAdmin = await portal.Database.AddMemberAsync(organization.Id, MemberRank.Admin);
+        SignInAs(admin.AccountId, organization.Id, admin.UserName);
+        Renderer.SetRendererInfo(new RendererInfo("Server", isInteractive: true));
+
+        var page = Render<MemberPage>(p => p.Add(x => x.AccountId, otherAdmin.AccountId));
         page.WaitForAssertion(() => page.Find("#profile-email"), TimeSpan.FromSeconds(10));
 
         Assert.True(page.Find("form.member-form fieldset").HasAttribute("disabled"));
-        Assert.Contains("Read only: You need the manage_users permission for this.", page.Markup, StringComparison.Ordinal);
+        Assert.Contains("Read only: Only a SUPER admin can act on ADMIN or SUPER members.", page.Markup, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -37,6 +37,7 @@ public sealed class OwnPasswordService(OperationRunner runner)
 
             account.MustChangePassword = false;
             account.LastPasswordChangeAt = op.Now;
+            account.TemporaryPasswordExpiresAt = null;
             var updated = await op.Users.UpdateAsync(account);
             if (!updated.Succeeded)
             {

@@ -33,6 +33,7 @@ public sealed class SignInService(
     SignInManager<Account> signInManager,
     DummyPasswordHash dummy,
     OperationRunner runner,
+    TimeProvider clock,
     ILogger<SignInService> logger)
 {
     public async Task<SignInOutcome> SignInAsync(string login, string password, string? clientAddress)
@@ -70,6 +71,13 @@ public sealed class SignInService(
                 }
             }
 
+            return new SignInOutcome(SignInStatus.Failed);
+        }
+
+        if (account.TemporaryPasswordExpiresAt is { } expires && expires <= clock.GetUtcNow().UtcDateTime)
+        {
+            // Right password, but a help-desk temporary one that was never used in time: ask the help desk again.
+            logger.LogInformation("Sign-in refused for account {AccountId}: its temporary password has expired", account.Id);
             return new SignInOutcome(SignInStatus.Failed);
         }
 

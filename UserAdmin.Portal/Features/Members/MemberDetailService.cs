@@ -43,6 +43,11 @@ public sealed record MemberDetail
     /// <summary>What the viewing admin may do, and the reason when not; computed with the same rules the services enforce.</summary>
     public required MemberCapabilities Can { get; init; }
 
+    /// <summary>The viewer's own portal permissions here: which editors the page offers at all (help desk: passwords only).</summary>
+    public IReadOnlySet<string> ViewerPermissions { get; init; } = new HashSet<string>();
+
+    public bool ViewerHolds(string permission) => ViewerPermissions.Contains(permission);
+
     public bool IsLockedOut(DateTimeOffset now) => LockoutEnd > now;
 }
 
@@ -129,6 +134,7 @@ public sealed class MemberDetailService(IDbContextFactory<PortalDbContext> dbFac
             Version = membership.Version,
             AccountVersion = account.ConcurrencyStamp ?? "",
             Can = new MemberCapabilities(decisions),
+            ViewerPermissions = PortalPermissions.All.Where(viewer.Has).ToHashSet(),
         });
     }
 }
