@@ -28,7 +28,7 @@ public sealed class MemberAdminPage(IPage page, string baseUrl)
         var box = page.GetByLabel("Search members");
         await box.FillAsync(text);
         await box.PressAsync("Enter");
-        await page.WaitForURLAsync(url => url.Contains("q=", StringComparison.Ordinal), new() { WaitUntil = WaitUntilState.Commit });
+        await page.WaitForFunctionAsync("t => new URLSearchParams(location.search).get('q') === t", text);
         await WaitUntilShownAsync();
     }
 

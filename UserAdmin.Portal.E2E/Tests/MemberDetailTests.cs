@@ -129,4 +129,64 @@ public sealed class MemberDetailTests(PortalFixture fixture, MemberDetailPortal 
         await detail.Tab("Rank and groups").ClickAsync();
         await Expect(page.Locator(".rank-editor")).ToContainTextAsync("Nobody can change their own rank.");
     });
+
+    [Fact]
+    public Task AHelpDeskAgentSetsATemporaryPasswordThatSignsInToTheForcedChange() => RunAsync(async page =>
+    {
+        var login = new LoginPage(page, own.Server.BaseUrl);
+        var shell = new ShellPage(page, own.Server.BaseUrl);
+        var users = new MemberAdminPage(page, own.Server.BaseUrl);
+        var agent = $"hd{Guid.NewGuid().ToString("N")[..8]}";
+        var caller = $"tg{Guid.NewGuid().ToString("N")[..8]}";
+
+        // The SUPER creates an agent and a caller, and puts the agent in the Help desk group.
+        await login.GotoAsync();
+        await login.SignInAsync(own.Server.AdminUserName, own.Server.AdminPassword);
+        await shell.ExpectDashboardAsync();
+        await users.GotoAsync();
+        foreach (var (name, first) in new[] { (agent, "Hank"), (caller, "Cara") })
+        {
+            await users.OpenCreateAsync();
+            await users.FillCreateAsync(name, $"{name}@example.org", first, "Tester", Passphrase);
+            await users.Dialog.GetByLabel("Must change the password at first sign-in").UncheckAsync();
+            await users.SubmitCreateAsync();
+            await Expect(page.Locator(".rz-notification").Last).ToContainTextAsync($"{name} is now a member");
+        }
+
+        await users.SearchAsync(agent);
+        await page.Locator(".member-grid").GetByRole(AriaRole.Link, new() { Name = "Hank Tester" }).ClickAsync();
+        var detail = new MemberDetailPage(page);
+        await detail.WaitUntilShownAsync();
+        await detail.Tab("Rank and groups").ClickAsync();
+        await page.GetByLabel("Member of Help desk").CheckAsync();
+        await Expect(page.GetByRole(AriaRole.Table, new() { Name = "Effective permissions" })).ToContainTextAsync("reset_passwords");
+        await shell.SignOutAsync();
+
+        // The agent sees only the password work on the caller, and sets a temporary password.
+        await login.ExpectShownAsync();
+        await login.SignInAsync(agent, Passphrase);
+        await shell.ExpectDashboardAsync();
+        await users.GotoAsync($"?q={caller}");
+        await page.Locator(".member-grid").GetByRole(AriaRole.Link, new() { Name = "Cara Tester" }).ClickAsync();
+        await detail.WaitUntilShownAsync();
+        await Expect(page.Locator(".member-tabs [role=tab]")).ToHaveTextAsync(["Password and sign-in", "Activity"], new() { IgnoreCase = true });
+        await Expect(page.GetByLabel("Member actions")).ToHaveCountAsync(0);
+        await detail.Tab("Password and sign-in").ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Set temporary password" }).ClickAsync();
+        await detail.ConfirmAsync("Set temporary password");
+        var temporary = (await page.GetByTestId("temporary-password-value").TextContentAsync())!.Trim();
+        Assert.Matches("^[a-z2-9]{4}(-[a-z2-9]{4}){3}$", temporary);
+        await Expect(detail.Badges).ToContainTextAsync("Must change password", new() { IgnoreCase = true });
+        await shell.SignOutAsync();
+
+        // The old password no longer works; the temporary one leads straight to choosing a new password.
+        await login.ExpectShownAsync();
+        await login.SignInAsync(caller, Passphrase);
+        await login.ExpectFailureAsync();
+        await login.SignInAsync(caller, temporary);
+        var change = new ChangePasswordPage(page, own.Server.BaseUrl);
+        await change.ExpectShownAsync();
+        await change.ChangeAsync(temporary, "a brand new private passphrase");
+        await shell.ExpectDashboardAsync();
+    });
 }
