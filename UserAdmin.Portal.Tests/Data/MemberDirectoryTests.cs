@@ -281,6 +281,8 @@ public sealed class MemberDirectoryTests(PortalServices portal) : IClassFixture<
             await db.GetService<IMigrator>().MigrateAsync("20261122080000_Initial");
         }
 
+        // The seeding below writes through today's model: give the old tables the columns later migrations add, for now.
+        var later = await AddLaterColumnsAsync(database);
         var organization = await database.AddOrganizationAsync();
         var admin = await database.AddMemberAsync(organization.Id, MemberRank.Admin, configure: a => (a.FirstName, a.LastName) = ("Early", "Bird"));
         var suspended = await database.AddMemberAsync(organization.Id, suspended: true, configure: a =>
@@ -295,6 +297,7 @@ public sealed class MemberDirectoryTests(PortalServices portal) : IClassFixture<
         await JoinAsync(database, suspended, group);
         await database.ExecuteAsync(db => Task.FromResult(db.ComputerUsernames.Add(new ComputerUsername { AccountId = admin.AccountId, Name = "EARLY-PC01" })));
         Assert.False(await TableExistsAsync(database, "MemberDirectory"));
+        await DropColumnsAsync(database, later);
 
         await using (var db = database.CreateContext())
         {
@@ -351,6 +354,43 @@ public sealed class MemberDirectoryTests(PortalServices portal) : IClassFixture<
 
     private static Task JoinAsync(TestDatabase database, TestMember member, Guid groupId) =>
         database.ExecuteAsync(db => Task.FromResult(db.GroupMembers.Add(new GroupMember { GroupId = groupId, MembershipId = member.MembershipId, AddedAt = DateTime.UtcNow })));
+
+    /// <summary>Adds every column the model has and the database's existing tables lack; returns them as (table, column).</summary>
+    private static async Task<List<(string Table, string Column)>> AddLaterColumnsAsync(TestDatabase database)
+    {
+        await using var db = database.CreateContext();
+        var added = new List<(string, string)>();
+        foreach (var entity in db.Model.GetEntityTypes().Where(e => e.GetTableName() is not null && e.GetViewName() is null))
+        {
+            var table = entity.GetTableName()!;
+            var existing = await db.Database.SqlQuery<string>($"SELECT name AS Value FROM pragma_table_info({table})").ToListAsync();
+            if (existing.Count == 0)
+            {
+                continue;
+            }
+
+            var store = Microsoft.EntityFrameworkCore.Metadata.StoreObjectIdentifier.Table(table, null);
+            foreach (var column in entity.GetProperties().Select(p => p.GetColumnName(store)).OfType<string>().Except(existing))
+            {
+                // Names from the model, not from input: DDL takes no parameters.
+                var sql = "ALTER TABLE \"" + table + "\" ADD COLUMN \"" + column + "\" TEXT NULL";
+                await db.Database.ExecuteSqlRawAsync(sql);
+                added.Add((table, column));
+            }
+        }
+
+        return added;
+    }
+
+    private static async Task DropColumnsAsync(TestDatabase database, List<(string Table, string Column)> columns)
+    {
+        await using var db = database.CreateContext();
+        foreach (var (table, column) in columns)
+        {
+            var sql = "ALTER TABLE \"" + table + "\" DROP COLUMN \"" + column + "\"";
+            await db.Database.ExecuteSqlRawAsync(sql);
+        }
+    }
 
     private static async Task<bool> TableExistsAsync(TestDatabase database, string name) =>
         await database.QueryAsync(db => db.Database.SqlQuery<int>($"SELECT COUNT(*) AS Value FROM sqlite_master WHERE name = {name}").SingleAsync()) > 0;

@@ -32,6 +32,7 @@ public static class PortalHosting
         var services = builder.Services;
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<IChangeNotifier, InProcessChangeNotifier>();
+        services.AddSingleton<IPresenceTracker, InProcessPresenceTracker>();
         services.AddSingleton<OperationRunner>();
         services.AddSingleton<SessionQueries>();
         services.AddSingleton<OrganizationProvisioner>();

@@ -7,6 +7,8 @@ namespace UserAdmin.Portal.Realtime;
 /// <param name="Verb">The activity verb of the change, e.g. <c>member.suspended</c>.</param>
 /// <param name="ActorAccountId">Who made the change, or null for the system.</param>
 /// <param name="ActivityId">The activity record written with the change, if any.</param>
+/// <param name="ActorName">Who made the change, as the activity feed names them ("system" for the system).</param>
+/// <param name="Title">The change in words, as its activity record says it (never holds a secret).</param>
 public sealed record ChangeNotice(
     Guid OrganizationId,
     string Entity,
@@ -14,7 +16,9 @@ public sealed record ChangeNotice(
     string Verb,
     Guid? ActorAccountId,
     long? ActivityId,
-    DateTime At);
+    DateTime At,
+    string? ActorName = null,
+    string? Title = null);
 
 public static class ChangeEntities
 {

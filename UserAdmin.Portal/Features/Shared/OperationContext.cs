@@ -85,7 +85,7 @@ public sealed class OperationContext
             return;
         }
 
-        _notices.Add((new ChangeNotice(organizationId, entity, entityId, verb, Actor?.AccountId, null, Now), record));
+        _notices.Add((new ChangeNotice(organizationId, entity, entityId, verb, Actor?.AccountId, null, Now, record?.ActorName ?? Actor?.UserName, record?.Title), record));
     }
 
     internal IReadOnlyList<ChangeNotice> CommittedNotices() =>
