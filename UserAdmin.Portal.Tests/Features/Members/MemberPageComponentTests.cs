@@ -176,6 +176,62 @@ public sealed class MemberPageComponentTests : PortalComponentTest
         Assert.Equal(["firstName", "A", "B"], feed.FindAll(".activity-diff tbody td").Select(td => td.TextContent));
     }
 
+    [Fact]
+    public async Task AnotherAdminsChangeShowsUpLiveWithWhoMadeIt()
+    {
+        var (portal, organization, admin) = await UsePortalAsync();
+        var other = await portal.Database.AddMemberAsync(organization.Id, MemberRank.Admin);
+        var target = await portal.Database.AddMemberAsync(organization.Id);
+        SignInAs(admin.AccountId, organization.Id, admin.UserName);
+        Renderer.SetRendererInfo(new RendererInfo("Server", isInteractive: true));
+        var page = Render<MemberPage>(p => p.Add(x => x.AccountId, target.AccountId));
+        page.WaitForAssertion(() => page.Find(".member-header"), TimeSpan.FromSeconds(10));
+
+        await portal.Get<MemberStatusService>().SetSuspendedAsync(other.Actor, target.AccountId, suspended: true);
+
+        page.WaitForAssertion(() => Assert.Equal($"{other.UserName} changed this member just now: {other.UserName} suspended {target.UserName}",
+            page.Find("[data-testid=live-note]").TextContent), TimeSpan.FromSeconds(10));
+        Assert.Contains("Suspended", page.Find(".member-badges").TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task UnsavedEditsSurviveAnotherAdminsChangeAndAreWarnedOfTheCollision()
+    {
+        var (portal, organization, admin) = await UsePortalAsync();
+        var other = await portal.Database.AddMemberAsync(organization.Id, MemberRank.Admin);
+        var target = await portal.Database.AddMemberAsync(organization.Id);
+        SignInAs(admin.AccountId, organization.Id, admin.UserName);
+        Renderer.SetRendererInfo(new RendererInfo("Server", isInteractive: true));
+        var page = Render<MemberPage>(p => p.Add(x => x.AccountId, target.AccountId));
+        page.WaitForAssertion(() => page.Find("#profile-first"), TimeSpan.FromSeconds(10));
+        page.Find("#profile-first").Change("Mine");
+
+        var version = await portal.Database.QueryAsync(db => db.Users.Where(a => a.Id == target.AccountId).Select(a => a.ConcurrencyStamp!).SingleAsync());
+        await portal.Get<MemberProfileService>().UpdateProfileAsync(other.Actor, target.AccountId,
+            new ProfileInput { FirstName = "Theirs", LastName = "X", Email = $"{target.UserName}@portal.test" }, version);
+
+        page.WaitForAssertion(() => page.Find("[data-testid=profile-collision]"), TimeSpan.FromSeconds(10));
+        Assert.Equal("Mine", page.Find("#profile-first").GetAttribute("value"));
+    }
+
+    [Fact]
+    public async Task WhoElseIsLookingAtTheMemberIsShownAndGoesWhenTheyLeave()
+    {
+        var (portal, organization, admin) = await UsePortalAsync();
+        var target = await portal.Database.AddMemberAsync(organization.Id);
+        SignInAs(admin.AccountId, organization.Id, admin.UserName);
+        Renderer.SetRendererInfo(new RendererInfo("Server", isInteractive: true));
+        var page = Render<MemberPage>(p => p.Add(x => x.AccountId, target.AccountId));
+        page.WaitForAssertion(() => page.Find(".member-header"), TimeSpan.FromSeconds(10));
+
+        var bob = portal.Get<UserAdmin.Portal.Realtime.IPresenceTracker>().Join(organization.Id, $"member:{target.AccountId}", Guid.NewGuid(), "bob");
+        bob.SetEditing(true);
+
+        page.WaitForAssertion(() => Assert.Equal("bob (editing)", page.Find(".presence-viewer").TextContent), TimeSpan.FromSeconds(10));
+        bob.Dispose();
+        page.WaitForAssertion(() => Assert.Empty(page.FindAll("[data-testid=presence]")), TimeSpan.FromSeconds(10));
+    }
+
     private async Task<(PortalServices Portal, TestOrganization Organization, TestMember Admin)> UsePortalAsync()
     {
         var portal = await PortalServices.CreateAsync();

@@ -357,6 +357,25 @@ public sealed class MemberGridComponentTests : PortalComponentTest
         Assert.Equal("false", page.Find("section.users-page").GetAttribute("data-loading"));
     }
 
+    [Fact]
+    public async Task AnotherAdminsChangeRefreshesTheRowInPlaceAndKeepsTheSelection()
+    {
+        var (portal, organization, admin) = await UsePortalWithOrganizationAsync();
+        var other = await portal.Database.AddMemberAsync(organization.Id, MemberRank.Admin);
+        var target = await portal.Database.AddMemberAsync(organization.Id, configure: a => a.DisplayName = "Aaron Target");
+        SignInAs(admin.AccountId, organization.Id, admin.UserName);
+        var page = RenderUsersPage();
+        page.WaitForAssertion(() => Assert.Equal("3 members", page.Find("[data-testid=member-total]").TextContent.Trim()), TimeSpan.FromSeconds(10));
+        await page.Find($"input[aria-label='Select {target.UserName}']").ChangeAsync(new ChangeEventArgs { Value = true });
+
+        await portal.Get<UserAdmin.Portal.Features.Members.MemberStatusService>().SetSuspendedAsync(other.Actor, target.AccountId, suspended: true);
+
+        page.WaitForAssertion(() => Assert.Equal("Suspended", Cells(page.FindAll("tbody tr.rz-data-row").Single(tr => tr.TextContent.Contains("Aaron Target", StringComparison.Ordinal)))["Status"]),
+            TimeSpan.FromSeconds(10));
+        Assert.True(page.Find($"input[aria-label='Select {target.UserName}']").HasAttribute("checked"));
+        Assert.Equal("3 members", page.Find("[data-testid=member-total]").TextContent.Trim());
+    }
+
     // ---- helpers ----
 
     /// <summary>The app's real services over a fresh database, behind bUnit's own (which win: auth, navigation, JS).</summary>
