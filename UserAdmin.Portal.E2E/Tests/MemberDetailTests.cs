@@ -189,4 +189,41 @@ public sealed class MemberDetailTests(PortalFixture fixture, MemberDetailPortal 
         await change.ChangeAsync(temporary, "a brand new private passphrase");
         await shell.ExpectDashboardAsync();
     });
+
+    [Fact]
+    public Task AChangeInOneBrowserShowsInAnotherOnTheMemberPageAndInTheGrid() => RunWithNewMemberAsync(async (page, detail, name) =>
+    {
+        var memberUrl = page.Url;
+
+        // A second admin session, in its own browser context, opens the same member.
+        await using var otherContext = await Browser.NewContextAsync();
+        var other = await otherContext.NewPageAsync();
+        var login = new LoginPage(other, own.Server.BaseUrl);
+        await login.GotoAsync();
+        await login.SignInAsync(own.Server.AdminUserName, own.Server.AdminPassword);
+        await new ShellPage(other, own.Server.BaseUrl).ExpectDashboardAsync();
+        await other.GotoAsync(memberUrl);
+        var otherDetail = new MemberDetailPage(other);
+        await otherDetail.WaitUntilShownAsync();
+
+        // Presence: each sees the other; typing marks the other as editing.
+        await Expect(page.GetByTestId("presence")).ToContainTextAsync(own.Server.AdminUserName);
+        await other.GetByLabel("First name", new() { Exact = true }).FillAsync("Unsaved");
+        await other.GetByLabel("Last name", new() { Exact = true }).FocusAsync();
+        await Expect(page.GetByTestId("presence")).ToContainTextAsync("(editing)");
+
+        // The first session suspends; the second sees it without reloading and keeps its unsaved input.
+        await detail.Action("Suspend").ClickAsync();
+        await detail.ConfirmAsync("Yes, go ahead");
+        await Expect(otherDetail.Badges).ToContainTextAsync("Suspended", new() { IgnoreCase = true });
+        await Expect(other.GetByLabel("First name", new() { Exact = true })).ToHaveValueAsync("Unsaved");
+
+        // The grid in the second session follows too, with its ticked row still ticked.
+        var users = new MemberAdminPage(other, own.Server.BaseUrl);
+        await users.GotoAsync($"?q={name}");
+        await other.GetByLabel($"Select {name}").CheckAsync();
+        await detail.Action("Unsuspend").ClickAsync();
+        await Expect(other.Locator(".member-grid tbody tr").First).ToContainTextAsync("Active", new() { IgnoreCase = true });
+        await Expect(other.GetByLabel($"Select {name}")).ToBeCheckedAsync();
+    });
 }
