@@ -226,4 +226,31 @@ public sealed class MemberDetailTests(PortalFixture fixture, MemberDetailPortal 
         await Expect(other.Locator(".member-grid tbody tr").First).ToContainTextAsync("Active", new() { IgnoreCase = true });
         await Expect(other.GetByLabel($"Select {name}")).ToBeCheckedAsync();
     });
+
+    [Fact]
+    public Task TheDashboardCountsMoveWhenAnotherAdminAddsAMember() => RunAsync(async page =>
+    {
+        var login = new LoginPage(page, own.Server.BaseUrl);
+        await login.GotoAsync();
+        await login.SignInAsync(own.Server.AdminUserName, own.Server.AdminPassword);
+        await new ShellPage(page, own.Server.BaseUrl).ExpectDashboardAsync();
+        await page.WaitForFunctionAsync("() => { const s = document.querySelector('section.dashboard'); return s && s.dataset.loading === 'false' && s.dataset.interactive === 'true'; }");
+        var before = int.Parse((await page.GetByTestId("member-count").TextContentAsync())!.Replace(",", "", StringComparison.Ordinal), System.Globalization.CultureInfo.InvariantCulture);
+        await Expect(page.Locator(".dashboard-recent")).ToContainTextAsync("signed in");
+
+        await using var otherContext = await Browser.NewContextAsync();
+        var other = await otherContext.NewPageAsync();
+        var otherLogin = new LoginPage(other, own.Server.BaseUrl);
+        await otherLogin.GotoAsync();
+        await otherLogin.SignInAsync(own.Server.AdminUserName, own.Server.AdminPassword);
+        var users = new MemberAdminPage(other, own.Server.BaseUrl);
+        await users.GotoAsync();
+        var name = $"d{Guid.NewGuid().ToString("N")[..8]}";
+        await users.OpenCreateAsync();
+        await users.FillCreateAsync(name, $"{name}@example.org", "Dana", "Board", Passphrase);
+        await users.SubmitCreateAsync();
+
+        await Expect(page.GetByTestId("member-count")).ToHaveTextAsync((before + 1).ToString("N0", System.Globalization.CultureInfo.InvariantCulture));
+        await Expect(page.Locator(".dashboard-recent")).ToContainTextAsync($"created {name}");
+    });
 }
