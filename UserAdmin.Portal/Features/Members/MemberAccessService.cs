@@ -18,72 +18,73 @@ public sealed record MemberAccess(
     IReadOnlyList<MemberPolicyRow> Policies);
 
 /// <summary>A member's groups (and primary group), effective permissions and policies.</summary>
-public sealed class MemberAccessService(OperationRunner runner)
+public sealed class MemberAccessService(OperationRunner runner, IDbContextFactory<PortalDbContext> dbFactory)
 {
-    public async Task<OperationResult<MemberAccess>> GetAsync(Actor actor, Guid accountId, CancellationToken ct = default) =>
-        await runner.RunAsMemberAsync<MemberAccess>(actor, PortalPermissions.ViewUsers, async op =>
+    public async Task<OperationResult<MemberAccess>> GetAsync(Actor actor, Guid accountId, CancellationToken ct = default)
+    {
+        // A read: no write transaction, so the page never queues behind other admins' saves.
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var (_, membership, refusal) = await MemberOperation.LoadForReadingAsync(db, actor, accountId, ct);
+        if (membership is null)
         {
-            var (membership, refusal) = await MemberOperation.LoadAsync(op, accountId, MemberAction.View, ct: ct);
-            if (membership is null)
+            return MemberOperation.Fail<MemberAccess>(refusal);
+        }
+
+        var organizationId = membership.OrganizationId;
+        var groups = await db.Groups.AsNoTracking()
+            .Where(g => g.OrganizationId == organizationId)
+            .OrderBy(g => g.Name)
+            .Select(g => new
             {
-                return MemberOperation.Fail<MemberAccess>(refusal);
-            }
+                g.Id,
+                g.Name,
+                g.Description,
+                Permissions = g.Permissions.Select(p => p.Permission).OrderBy(p => p).ToList(),
+                IsMember = g.Members.Any(m => m.MembershipId == membership.Id),
+            })
+            .ToListAsync(ct);
+        var rows = groups
+            .Select(g => new MemberGroupRow(g.Id, g.Name, g.Description, g.Permissions, g.IsMember, g.Id == membership.PrimaryGroupId))
+            .ToList();
 
-            var organizationId = membership.OrganizationId;
-            var groups = await op.Db.Groups.AsNoTracking()
-                .Where(g => g.OrganizationId == organizationId)
-                .OrderBy(g => g.Name)
-                .Select(g => new
-                {
-                    g.Id,
-                    g.Name,
-                    g.Description,
-                    Permissions = g.Permissions.Select(p => p.Permission).OrderBy(p => p).ToList(),
-                    IsMember = g.Members.Any(m => m.MembershipId == membership.Id),
-                })
-                .ToListAsync(ct);
-            var rows = groups
-                .Select(g => new MemberGroupRow(g.Id, g.Name, g.Description, g.Permissions, g.IsMember, g.Id == membership.PrimaryGroupId))
-                .ToList();
+        var applicationPermissions = await db.ApplicationPermissions.AsNoTracking()
+            .Where(p => p.OrganizationId == organizationId)
+            .ToDictionaryAsync(p => p.Key, p => p.Description, ct);
+        var byRank = membership.Rank >= MemberRank.Admin;
+        var granted = rows.Where(g => g.IsMember)
+            .SelectMany(g => g.Permissions.Select(p => (Permission: p, Group: g.Name)))
+            .ToLookup(x => x.Permission, x => x.Group);
+        var keys = granted.Select(g => g.Key).Concat(byRank ? PortalPermissions.All : []).Distinct(StringComparer.Ordinal);
+        var permissions = keys
+            .Select(key => new EffectivePermission(
+                key,
+                PortalPermissions.Descriptions.TryGetValue(key, out var d) ? d : applicationPermissions.GetValueOrDefault(key, ""),
+                PortalPermissions.IsPortalPermission(key),
+                byRank && PortalPermissions.IsPortalPermission(key),
+                granted[key].OrderBy(n => n, StringComparer.Ordinal).ToList()))
+            .OrderBy(p => p.IsPortal ? 0 : 1).ThenBy(p => p.Key, StringComparer.Ordinal)
+            .ToList();
 
-            var applicationPermissions = await op.Db.ApplicationPermissions.AsNoTracking()
-                .Where(p => p.OrganizationId == organizationId)
-                .ToDictionaryAsync(p => p.Key, p => p.Description, ct);
-            var byRank = membership.Rank >= MemberRank.Admin;
-            var granted = rows.Where(g => g.IsMember)
-                .SelectMany(g => g.Permissions.Select(p => (Permission: p, Group: g.Name)))
-                .ToLookup(x => x.Permission, x => x.Group);
-            var keys = granted.Select(g => g.Key).Concat(byRank ? PortalPermissions.All : []).Distinct(StringComparer.Ordinal);
-            var permissions = keys
-                .Select(key => new EffectivePermission(
-                    key,
-                    PortalPermissions.Descriptions.TryGetValue(key, out var d) ? d : applicationPermissions.GetValueOrDefault(key, ""),
-                    PortalPermissions.IsPortalPermission(key),
-                    byRank && PortalPermissions.IsPortalPermission(key),
-                    granted[key].OrderBy(n => n, StringComparer.Ordinal).ToList()))
-                .OrderBy(p => p.IsPortal ? 0 : 1).ThenBy(p => p.Key, StringComparer.Ordinal)
-                .ToList();
+        var memberGroupIds = rows.Where(g => g.IsMember).Select(g => g.GroupId).ToList();
+        var policies = await db.Policies.AsNoTracking()
+            .Where(p => p.OrganizationId == organizationId)
+            .OrderBy(p => p.Name)
+            .Select(p => new
+            {
+                p.Id,
+                p.Name,
+                p.Description,
+                Direct = p.Members.Any(m => m.MembershipId == membership.Id),
+                GroupIds = p.Groups.Select(g => g.GroupId).Where(id => memberGroupIds.Contains(id)).ToList(),
+            })
+            .ToListAsync(ct);
+        var groupNames = rows.ToDictionary(g => g.GroupId, g => g.Name);
+        var policyRows = policies
+            .Select(p => new MemberPolicyRow(p.Id, p.Name, p.Description, p.Direct, p.GroupIds.Select(id => groupNames[id]).OrderBy(n => n, StringComparer.Ordinal).ToList()))
+            .ToList();
 
-            var memberGroupIds = rows.Where(g => g.IsMember).Select(g => g.GroupId).ToList();
-            var policies = await op.Db.Policies.AsNoTracking()
-                .Where(p => p.OrganizationId == organizationId)
-                .OrderBy(p => p.Name)
-                .Select(p => new
-                {
-                    p.Id,
-                    p.Name,
-                    p.Description,
-                    Direct = p.Members.Any(m => m.MembershipId == membership.Id),
-                    GroupIds = p.Groups.Select(g => g.GroupId).Where(id => memberGroupIds.Contains(id)).ToList(),
-                })
-                .ToListAsync(ct);
-            var groupNames = rows.ToDictionary(g => g.GroupId, g => g.Name);
-            var policyRows = policies
-                .Select(p => new MemberPolicyRow(p.Id, p.Name, p.Description, p.Direct, p.GroupIds.Select(id => groupNames[id]).OrderBy(n => n, StringComparer.Ordinal).ToList()))
-                .ToList();
-
-            return OperationResult<MemberAccess>.Ok(new MemberAccess(rows, permissions, policyRows));
-        }, ct);
+        return OperationResult<MemberAccess>.Ok(new MemberAccess(rows, permissions, policyRows));
+    }
 
     /// <summary>Adds the member to a group or takes them out of it.</summary>
     public Task<OperationResult<bool>> SetGroupAsync(

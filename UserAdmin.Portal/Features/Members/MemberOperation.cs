@@ -53,6 +53,30 @@ internal static class MemberOperation
         return (membership, null);
     }
 
+    /// <summary>
+    /// For reads outside a write transaction (the detail page's panels): the viewer as the database says now, and
+    /// the member in the viewer's organization if the viewer may see them.
+    /// </summary>
+    public static async Task<(ActingMember? Viewer, Membership? Membership, OperationResult? Refusal)> LoadForReadingAsync(
+        PortalDbContext db, Actor actor, Guid accountId, CancellationToken ct = default)
+    {
+        var viewer = await ActingMemberLoader.LoadAsync(db, actor.AccountId, actor.OrganizationId, ct);
+        if (viewer is null)
+        {
+            return (null, null, OperationResult.Forbidden("You are not an active member of this organization."));
+        }
+
+        var membership = await db.Memberships.AsNoTracking()
+            .SingleOrDefaultAsync(m => m.OrganizationId == actor.OrganizationId && m.AccountId == accountId, ct);
+        if (membership is null)
+        {
+            return (viewer, null, OperationResult.NotFound("No such member in this organization."));
+        }
+
+        var decision = AccessRules.Check(viewer, MemberAction.View, await MemberTargets.DescribeAsync(db, membership, ct));
+        return decision.Allowed ? (viewer, membership, null) : (viewer, null, OperationResult.From(decision));
+    }
+
     /// <summary>Marks the membership changed, so saves made against the old version are refused.</summary>
     public static void Touch(Membership membership) => membership.Version = Guid.NewGuid().ToString("N");
 

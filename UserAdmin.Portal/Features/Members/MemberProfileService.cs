@@ -25,7 +25,7 @@ public sealed class PropertyInput
 public sealed record ProfileSaved(bool Changed, bool EmailChanged);
 
 /// <summary>A member's names, email and custom properties. Account-wide data: the rules check every organization.</summary>
-public sealed partial class MemberProfileService(OperationRunner runner)
+public sealed partial class MemberProfileService(OperationRunner runner, IDbContextFactory<PortalDbContext> dbFactory)
 {
     public const int MaxProperties = 50;
 
@@ -146,22 +146,18 @@ public sealed partial class MemberProfileService(OperationRunner runner)
 
     public async Task<IReadOnlyList<PropertyInput>> GetPropertiesAsync(Actor actor, Guid accountId, CancellationToken ct = default)
     {
-        var result = await runner.RunAsMemberAsync<IReadOnlyList<PropertyInput>>(actor, PortalPermissions.ViewUsers, async op =>
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var (_, membership, _) = await MemberOperation.LoadForReadingAsync(db, actor, accountId, ct);
+        if (membership is null)
         {
-            var (membership, refusal) = await MemberOperation.LoadAsync(op, accountId, MemberAction.View, ct: ct);
-            if (membership is null)
-            {
-                return MemberOperation.Fail<IReadOnlyList<PropertyInput>>(refusal);
-            }
+            return [];
+        }
 
-            var rows = await op.Db.CustomProperties.AsNoTracking()
-                .Where(p => p.AccountId == accountId)
-                .OrderBy(p => p.Key)
-                .Select(p => new PropertyInput { Key = p.Key, Value = p.Value })
-                .ToListAsync(ct);
-            return OperationResult<IReadOnlyList<PropertyInput>>.Ok(rows);
-        }, ct);
-        return result.Value ?? [];
+        return await db.CustomProperties.AsNoTracking()
+            .Where(p => p.AccountId == accountId)
+            .OrderBy(p => p.Key)
+            .Select(p => new PropertyInput { Key = p.Key, Value = p.Value })
+            .ToListAsync(ct);
     }
 
     /// <summary>Replaces the account's custom properties with <paramref name="properties"/> as a whole list.</summary>
