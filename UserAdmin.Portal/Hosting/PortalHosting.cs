@@ -4,6 +4,7 @@ using UserAdmin.Portal.Components;
 using UserAdmin.Portal.Components.Account;
 using UserAdmin.Portal.Features.Accounts;
 using UserAdmin.Portal.Features.Demo;
+using UserAdmin.Portal.Features.Email;
 using UserAdmin.Portal.Features.Members;
 using UserAdmin.Portal.Features.Organizations;
 using UserAdmin.Portal.Features.Shared;
@@ -25,6 +26,7 @@ public static class PortalHosting
 
         builder.AddPortalData();
         builder.AddPortalIdentity(portal);
+        builder.AddPortalEmail(portal);
 
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddRadzenComponents();
