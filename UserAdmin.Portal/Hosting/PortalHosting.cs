@@ -3,6 +3,7 @@ using Microsoft.Extensions.FileProviders;
 using UserAdmin.Portal.Components;
 using UserAdmin.Portal.Components.Account;
 using UserAdmin.Portal.Features.Accounts;
+using UserAdmin.Portal.Features.Activation;
 using UserAdmin.Portal.Features.Demo;
 using UserAdmin.Portal.Features.Email;
 using UserAdmin.Portal.Features.Members;
@@ -40,6 +41,7 @@ public static class PortalHosting
         services.AddSingleton<MemberStatusService>();
         services.AddSingleton<MemberDetailService>();
         services.AddSingleton<OwnPasswordService>();
+        services.AddSingleton<ActivationService>();
         services.AddSingleton<DemoSeeder>();
         services.AddSingleton<MemberQueryService>();
         services.AddSingleton<MemberAdminService>();
@@ -100,6 +102,7 @@ public static class PortalHosting
         {
             var path = context.Request.Path;
             var exempt = path.StartsWithSegments("/Account/ChangePassword")
+                || path.StartsWithSegments("/Account/Activate")
                 || path.StartsWithSegments("/Account/Logout")
                 || path.StartsWithSegments("/_framework")
                 || path.StartsWithSegments("/_content")
