@@ -197,6 +197,19 @@ public sealed class EmailSenderTests : IDisposable
         }
     }
 
+    [Fact]
+    public void PickupModeWritesUnderTheContentRootByDefault()
+    {
+        var builder = WebApplication.CreateBuilder();
+        builder.Services.AddSingleton(TimeProvider.System);
+
+        builder.AddPortalEmail(new PortalOptions());
+        using var services = builder.Services.BuildServiceProvider();
+
+        var pickup = Assert.IsType<PickupEmailSender>(services.GetRequiredService<IEmailSender>());
+        Assert.Equal(Path.Combine(builder.Environment.ContentRootPath, "data", "mail"), pickup.Directory);
+    }
+
     [Theory]
     [InlineData("not a url")]
     [InlineData("ftp://portal.example.org/")]
