@@ -33,6 +33,7 @@ public sealed partial class PortalServer : IAsyncDisposable
         _directory = Path.Combine(Path.GetTempPath(), "useradmin-e2e-" + Guid.NewGuid().ToString("N")[..12]);
         LogFolder = Path.Combine(_directory, "logs");
         DatabasePath = Path.Combine(_directory, "portal.db");
+        MailFolder = Path.Combine(_directory, "mail");
         Directory.CreateDirectory(LogFolder);
 
         var start = new ProcessStartInfo(executable)
@@ -50,6 +51,8 @@ public sealed partial class PortalServer : IAsyncDisposable
         env["ASPNETCORE_ENVIRONMENT"] = "Development";
         env["ConnectionStrings__Portal"] = $"Data Source={DatabasePath}";
         env["Serilog__WriteTo__1__Args__configure__0__Args__path"] = Path.Combine(LogFolder, "portal-.log");
+        env["Portal__Email__Mode"] = "Pickup";
+        env["Portal__Email__PickupDirectory"] = MailFolder;
         env["Portal__Bootstrap__OrganizationName"] = "e2e";
         env["Portal__Bootstrap__OrganizationDisplayName"] = OrganizationDisplayName;
         env["Portal__Bootstrap__AdminUserName"] = AdminUserName;
@@ -75,6 +78,9 @@ public sealed partial class PortalServer : IAsyncDisposable
     public string AdminPassword { get; } = "pw-" + RandomNumberGenerator.GetHexString(20, lowercase: true);
 
     public string LogFolder { get; }
+
+    /// <summary>Where the instance's pickup sender writes each email as an .eml file.</summary>
+    public string MailFolder { get; }
 
     /// <summary>The instance's SQLite file, for tests that seed rows into it (see <see cref="PortalDatabase"/>).</summary>
     public string DatabasePath { get; }

@@ -46,6 +46,15 @@ public sealed class MemberAdminPage(IPage page, string baseUrl)
         }
     }
 
+    /// <summary>In the create dialog: no initial password, an activation email instead.</summary>
+    public async Task ChooseActivationEmailAsync()
+    {
+        // A click, then wait for the server's re-render: CheckAsync's own state check can race the re-render of the form.
+        await Dialog.GetByLabel("Send an activation email").ClickAsync();
+        await Expect(Dialog.GetByText("pending activation, until its owner follows the emailed link")).ToBeVisibleAsync();
+        await Expect(Dialog.GetByLabel("Send an activation email")).ToBeCheckedAsync();
+    }
+
     public Task SubmitCreateAsync() => Dialog.Locator("button[type=submit]").ClickAsync();
 
     public async Task ImportAsync(string csv)

@@ -35,14 +35,17 @@ public sealed class PortalServices : IAsyncLifetime, IAsyncDisposable
 
     /// <param name="migrate">Migrate the database first, or leave it empty for the caller to build.</param>
     /// <param name="server">Also start the app's request pipeline on a TestServer (which bootstraps the first admin).</param>
-    public static async Task<PortalServices> CreateAsync(bool migrate = true, bool server = false)
+    /// <param name="settings">Configuration on top of the test settings.</param>
+    /// <param name="configure">Replaces registrations after the app's own (a test double of a sender, a clock).</param>
+    public static async Task<PortalServices> CreateAsync(
+        bool migrate = true, bool server = false, IDictionary<string, string?>? settings = null, Action<IServiceCollection>? configure = null)
     {
         var services = new PortalServices();
-        await services.BuildAsync(migrate, server);
+        await services.BuildAsync(migrate, server, settings, configure);
         return services;
     }
 
-    public Task InitializeAsync() => BuildAsync(migrate: true, server: false);
+    public Task InitializeAsync() => BuildAsync(migrate: true, server: false, null, null);
 
     /// <summary>A client of the started server that keeps cookies and shows redirects instead of following them.</summary>
     public HttpClient CreateBrowser()
@@ -52,7 +55,7 @@ public sealed class PortalServices : IAsyncLifetime, IAsyncDisposable
         return new HttpClient(new CookieContainerHandler { InnerHandler = server.CreateHandler() }) { BaseAddress = server.BaseAddress };
     }
 
-    private async Task BuildAsync(bool migrate, bool server)
+    private async Task BuildAsync(bool migrate, bool server, IDictionary<string, string?>? settings, Action<IServiceCollection>? configure)
     {
         Database = migrate ? await TestDatabase.CreateMigratedAsync() : TestDatabase.CreateEmpty();
         LogFolder = TestSettings.NewLogFolder();
@@ -67,12 +70,17 @@ public sealed class PortalServices : IAsyncLifetime, IAsyncDisposable
             // appsettings.json's rolling file sink (inside the Async sink) writes here instead of the working directory.
             ["Serilog:WriteTo:1:Args:configure:0:Args:path"] = Path.Combine(LogFolder, "portal-.log"),
         });
+        if (settings is not null)
+        {
+            builder.Configuration.AddInMemoryCollection(settings);
+        }
         if (server)
         {
             builder.WebHost.UseTestServer();
         }
 
         builder.AddPortal([]);
+        configure?.Invoke(builder.Services);
         _app = builder.Build();
         if (server)
         {
@@ -104,6 +112,7 @@ public sealed class PortalServices : IAsyncLifetime, IAsyncDisposable
 
         Database.Dispose();
         TryDelete(LogFolder);
+        TryDelete(TestSettings.MailFolder(Database));
     }
 
     internal static void TryDelete(string? folder)

@@ -20,7 +20,12 @@ public static class TestSettings
         ["Portal:Bootstrap:AdminEmail"] = AdminEmail,
         ["Portal:Bootstrap:AdminPassword"] = AdminPassword,
         ["Portal:Bootstrap:AdminMustChangePassword"] = "false",
+        ["Portal:Email:PickupDirectory"] = MailFolder(database),
     };
+
+    /// <summary>Where a test host's pickup sender writes its .eml files: beside the database, never in the build output.</summary>
+    public static string MailFolder(TestDatabase database) =>
+        Path.Combine(Path.GetTempPath(), "useradmin-portal-tests", "mail", Path.GetFileNameWithoutExtension(database.FilePath));
 
     public static string NewLogFolder()
     {

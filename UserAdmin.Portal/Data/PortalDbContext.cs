@@ -28,6 +28,7 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options)
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
     public DbSet<MemberDirectoryEntry> MemberDirectory => Set<MemberDirectoryEntry>();
     public DbSet<SavedView> SavedViews => Set<SavedView>();
+    public DbSet<AccountToken> AccountTokens => Set<AccountToken>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {

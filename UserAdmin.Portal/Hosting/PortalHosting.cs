@@ -3,7 +3,9 @@ using Microsoft.Extensions.FileProviders;
 using UserAdmin.Portal.Components;
 using UserAdmin.Portal.Components.Account;
 using UserAdmin.Portal.Features.Accounts;
+using UserAdmin.Portal.Features.Activation;
 using UserAdmin.Portal.Features.Demo;
+using UserAdmin.Portal.Features.Email;
 using UserAdmin.Portal.Features.Members;
 using UserAdmin.Portal.Features.Organizations;
 using UserAdmin.Portal.Features.Shared;
@@ -25,6 +27,7 @@ public static class PortalHosting
 
         builder.AddPortalData();
         builder.AddPortalIdentity(portal);
+        builder.AddPortalEmail(portal);
 
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddRadzenComponents();
@@ -45,6 +48,7 @@ public static class PortalHosting
         services.AddSingleton<UserAdmin.Portal.Features.Passwords.PasswordAdminService>();
         services.AddSingleton<UserAdmin.Portal.Features.Activity.ActivityFeedService>();
         services.AddSingleton<OwnPasswordService>();
+        services.AddSingleton<ActivationService>();
         services.AddSingleton<DemoSeeder>();
         services.AddSingleton<MemberQueryService>();
         services.AddSingleton<MemberAdminService>();
@@ -105,6 +109,7 @@ public static class PortalHosting
         {
             var path = context.Request.Path;
             var exempt = path.StartsWithSegments("/Account/ChangePassword")
+                || path.StartsWithSegments("/Account/Activate")
                 || path.StartsWithSegments("/Account/Logout")
                 || path.StartsWithSegments("/_framework")
                 || path.StartsWithSegments("/_content")

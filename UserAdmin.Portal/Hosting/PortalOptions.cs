@@ -1,3 +1,6 @@
+using UserAdmin.Portal.Features.Accounts;
+using UserAdmin.Portal.Features.Email;
+
 namespace UserAdmin.Portal.Hosting;
 
 /// <summary>The "Portal" configuration section.</summary>
@@ -10,6 +13,12 @@ public sealed class PortalOptions
 
     /// <summary>How long a sign-in lasts without activity.</summary>
     public int SessionHours { get; set; } = 8;
+
+    /// <summary>Where people reach the portal; the base of every link in an email.</summary>
+    public string PublicBaseUrl { get; set; } = "http://localhost:5080";
+
+    public EmailOptions Email { get; set; } = new();
+    public TokenOptions Tokens { get; set; } = new();
 
     public PasswordSettings Passwords { get; set; } = new();
 }

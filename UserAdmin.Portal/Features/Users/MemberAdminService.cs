@@ -2,6 +2,7 @@ using System.Net.Mail;
 using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using UserAdmin.Portal.Data;
+using UserAdmin.Portal.Features.Activation;
 using UserAdmin.Portal.Features.Shared;
 using UserAdmin.Portal.Realtime;
 
@@ -22,7 +23,7 @@ public sealed class NewMember
 }
 
 /// <summary>Creating members of the actor's organization.</summary>
-public sealed partial class MemberAdminService(OperationRunner runner)
+public sealed partial class MemberAdminService(OperationRunner runner, ActivationService activation)
 {
     public const int UserNameMaxLength = 64;
 
@@ -66,7 +67,25 @@ public sealed partial class MemberAdminService(OperationRunner runner)
         return errors;
     }
 
-    public Task<OperationResult<Guid>> CreateAsync(Actor actor, NewMember request, CancellationToken ct = default) =>
+    /// <summary>
+    /// Creates the member; with <see cref="NewMember.SendActivationEmail"/> the activation link is issued and sent after
+    /// the member is committed. If that fails the member still exists, and the Ok result's message tells the admin to resend.
+    /// </summary>
+    public async Task<OperationResult<Guid>> CreateAsync(Actor actor, NewMember request, CancellationToken ct = default)
+    {
+        var created = await CreateMemberAsync(actor, request, ct);
+        if (!created.Succeeded || !request.SendActivationEmail)
+        {
+            return created;
+        }
+
+        var sent = await activation.SendActivationAsync(actor, created.Value, ct);
+        return sent.Succeeded && sent.Value!.Sent
+            ? created
+            : created with { Message = sent.Succeeded ? sent.Message : $"The member was created, but no activation email was sent: {sent.Message} Use \"Resend activation\" later." };
+    }
+
+    private Task<OperationResult<Guid>> CreateMemberAsync(Actor actor, NewMember request, CancellationToken ct) =>
         runner.RunAsMemberAsync<Guid>(actor, PortalPermissions.ManageUsers, async op =>
         {
             var errors = Validate(request);

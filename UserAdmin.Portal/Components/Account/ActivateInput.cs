@@ -1,0 +1,14 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace UserAdmin.Portal.Components.Account;
+
+public sealed class ActivateInput
+{
+    [Required(ErrorMessage = "Choose a password.")]
+    [StringLength(1024)]
+    public string NewPassword { get; set; } = "";
+
+    [Required(ErrorMessage = "Repeat the password.")]
+    [Compare(nameof(NewPassword), ErrorMessage = "The two passwords do not match.")]
+    public string ConfirmPassword { get; set; } = "";
+}
