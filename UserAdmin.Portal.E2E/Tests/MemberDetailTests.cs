@@ -253,4 +253,20 @@ public sealed class MemberDetailTests(PortalFixture fixture, MemberDetailPortal 
         await Expect(page.GetByTestId("member-count")).ToHaveTextAsync((before + 1).ToString("N0", System.Globalization.CultureInfo.InvariantCulture));
         await Expect(page.Locator(".dashboard-recent")).ToContainTextAsync($"created {name}");
     });
+
+    [Fact]
+    public Task DeactivatingIsConfirmedShownAndUndoneByReactivating() => RunWithNewMemberAsync(async (page, detail, name) =>
+    {
+        await detail.Action("Deactivate").ClickAsync();
+        await Expect(detail.Confirmation).ToContainTextAsync("cannot sign in to any organization");
+        await detail.ConfirmAsync("Yes, go ahead");
+        await Expect(detail.Badges).ToContainTextAsync("Deactivated", new() { IgnoreCase = true });
+
+        await detail.Action("Reactivate").ClickAsync();
+        await Expect(detail.Badges).ToContainTextAsync("Active", new() { IgnoreCase = true });
+        await Expect(detail.Action("Deactivate")).ToBeEnabledAsync();
+
+        await detail.Tab("Activity").ClickAsync();
+        await Expect(page.Locator(".activity-feed")).ToContainTextAsync("reactivated");
+    });
 }

@@ -40,6 +40,7 @@ public sealed class MemberPageComponentTests : PortalComponentTest
         // Never called: every refused button is disabled, and the test clicks nothing.
         Services.AddSingleton(new MemberStatusService(null!));
         Services.AddSingleton(new MemberStandingService(null!));
+        Services.AddSingleton(new UserAdmin.Portal.Features.Activation.ActivationService(null!, null!, null!, null!, null!, null!, null!));
         var refusals = new Dictionary<MemberAction, Decision>
         {
             [MemberAction.Suspend] = Decision.Deny("You need the suspend_users permission for this."),
@@ -48,15 +49,18 @@ public sealed class MemberPageComponentTests : PortalComponentTest
             [MemberAction.ChangeTag] = Decision.Allow,
         };
 
+        // Activate is left out: an action the page was not told about is refused, never offered.
+
         var actions = Render<MemberActions>(p => p
             .Add(x => x.Actor, new Actor(Guid.NewGuid(), Guid.NewGuid()))
             .Add(x => x.Member, Detail(d => d with { Tag = MemberTag.Guest, Can = new MemberCapabilities(refusals) })));
 
         var buttons = actions.FindAll(".guarded-button");
-        Assert.Equal(["Suspend", "Promote to user", "Remove from organization", "Delete account"], buttons.Select(b => b.QuerySelector(".rz-button-text")!.TextContent.Trim()));
-        Assert.Equal([true, false, false, true], buttons.Select(b => b.QuerySelector("button")!.HasAttribute("disabled")));
+        Assert.Equal(["Suspend", "Promote to user", "Deactivate", "Remove from organization", "Delete account"], buttons.Select(b => b.QuerySelector(".rz-button-text")!.TextContent.Trim()));
+        Assert.Equal([true, false, true, false, true], buttons.Select(b => b.QuerySelector("button")!.HasAttribute("disabled")));
         Assert.Equal(refusals[MemberAction.Suspend].Reason, buttons[0].QuerySelector(".control-reason")!.TextContent);
-        Assert.Equal(refusals[MemberAction.DeleteAccount].Reason, buttons[3].QuerySelector(".control-reason")!.TextContent);
+        Assert.Equal("Not available.", buttons[2].QuerySelector(".control-reason")!.TextContent);
+        Assert.Equal(refusals[MemberAction.DeleteAccount].Reason, buttons[4].QuerySelector(".control-reason")!.TextContent);
     }
 
     [Fact]

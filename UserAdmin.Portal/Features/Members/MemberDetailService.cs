@@ -27,6 +27,12 @@ public sealed record MemberDetail
     public DateTime? SuspendedAt { get; init; }
     public DateTime? EmailConfirmedAt { get; init; }
     public DateTime? ActivatedAt { get; init; }
+
+    /// <summary>Pending (never activated), active, or deactivated by an admin.</summary>
+    public UserAdmin.Portal.Features.Activation.ActivationState Activation =>
+        IsActivated ? UserAdmin.Portal.Features.Activation.ActivationState.Active
+        : ActivatedAt is null ? UserAdmin.Portal.Features.Activation.ActivationState.Pending
+        : UserAdmin.Portal.Features.Activation.ActivationState.Deactivated;
     public DateTime? LastSignInAt { get; init; }
     public DateTime? LastPasswordChangeAt { get; init; }
     public required DeviceStatus DeviceStatus { get; init; }
