@@ -269,4 +269,31 @@ public sealed class MemberDetailTests(PortalFixture fixture, MemberDetailPortal 
         await detail.Tab("Activity").ClickAsync();
         await Expect(page.Locator(".activity-feed")).ToContainTextAsync("reactivated");
     });
+
+    [Fact]
+    public Task SmartcardsAndComputerUsernamesAreSavedAsListsAndTheFeedMasksNumbers() => RunWithNewMemberAsync(async (page, detail, name) =>
+    {
+        await detail.Tab("Smartcards and computers").ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Add smartcard" }).ClickAsync();
+        await page.GetByLabel("Smartcard number 1", new() { Exact = true }).FillAsync("12ab");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save smartcards" }).ClickAsync();
+        await Expect(page.Locator("section[aria-labelledby=smartcards-heading]")).ToContainTextAsync("4–32 digits, nothing else.");
+
+        await page.GetByLabel("Smartcard number 1", new() { Exact = true }).FillAsync("4000123456");
+        await page.GetByLabel("Smartcard label 1", new() { Exact = true }).FillAsync("Front door");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save smartcards" }).ClickAsync();
+        await Expect(detail.Notification).ToContainTextAsync("Smartcards saved");
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Add computer username" }).ClickAsync();
+        await page.GetByLabel("Computer username 1", new() { Exact = true }).FillAsync("ACME\\mary");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save computer usernames" }).ClickAsync();
+        await Expect(detail.Notification.Last).ToContainTextAsync("Computer usernames saved");
+
+        await detail.Tab("Activity").ClickAsync();
+        var feed = page.Locator(".activity-feed");
+        await Expect(feed).ToContainTextAsync($"changed {name}'s smartcards");
+        await feed.Locator("details summary").First.ClickAsync();
+        await Expect(feed).ToContainTextAsync("••••3456 (Front door)");
+        await Expect(feed).Not.ToContainTextAsync("4000123456");
+    });
 }

@@ -236,6 +236,35 @@ public sealed class MemberPageComponentTests : PortalComponentTest
         page.WaitForAssertion(() => Assert.Empty(page.FindAll("[data-testid=presence]")), TimeSpan.FromSeconds(10));
     }
 
+    [Fact]
+    public async Task SmartcardsAndComputerUsernamesAreEditedAsListsWithErrorsOnTheirRows()
+    {
+        var (portal, organization, admin) = await UsePortalAsync();
+        var target = await portal.Database.AddMemberAsync(organization.Id);
+        SignInAs(admin.AccountId, organization.Id, admin.UserName);
+        Renderer.SetRendererInfo(new RendererInfo("Server", isInteractive: true));
+        var page = Render<MemberPage>(p => p.Add(x => x.AccountId, target.AccountId));
+        page.WaitForAssertion(() => page.Find("#smartcards-heading"), TimeSpan.FromSeconds(10));
+        IElementButton(page, "Add smartcard").Click();
+        page.Find("input[aria-label='Smartcard number 1']").Change("12ab");
+        IElementButton(page, "Save smartcards").Click();
+
+        Assert.Equal("4–32 digits, nothing else.", page.Find("input[aria-label='Smartcard number 1'] + .validation-message").TextContent);
+
+        page.Find("input[aria-label='Smartcard number 1']").Change("12345678");
+        page.Find("input[aria-label='Smartcard label 1']").Change("Front door");
+        await page.InvokeAsync(() => IElementButton(page, "Save smartcards").Click());
+        page.WaitForAssertion(() => Assert.Equal(1, portal.Database.QueryAsync(db => db.Smartcards.CountAsync(c => c.AccountId == target.AccountId)).GetAwaiter().GetResult()), TimeSpan.FromSeconds(10));
+
+        IElementButton(page, "Add computer username").Click();
+        page.Find("input[aria-label='Computer username 1']").Change("ACME\\grace");
+        await page.InvokeAsync(() => IElementButton(page, "Save computer usernames").Click());
+        page.WaitForAssertion(() => Assert.Equal(["ACME\\grace"], portal.Database.QueryAsync(db => db.ComputerUsernames.Where(c => c.AccountId == target.AccountId).Select(c => c.Name).ToListAsync()).GetAwaiter().GetResult()), TimeSpan.FromSeconds(10));
+    }
+
+    private static AngleSharp.Dom.IElement IElementButton(IRenderedComponent<MemberPage> page, string text) =>
+        page.FindAll("button").Single(b => (b.QuerySelector(".rz-button-text")?.TextContent ?? b.TextContent).Trim() == text);
+
     private async Task<(PortalServices Portal, TestOrganization Organization, TestMember Admin)> UsePortalAsync()
     {
         var portal = await PortalServices.CreateAsync();
