@@ -23,7 +23,9 @@ public sealed class MemberDetailPage(IPage page)
 
     public ILocator Tab(string name) => page.Locator(".member-tabs").GetByRole(AriaRole.Tab, new() { Name = name, Exact = true });
 
-    public ILocator Action(string name) => page.Locator(".member-actions").GetByRole(AriaRole.Button, new() { Name = name, Exact = true });
+    public ILocator Actions => page.GetByRole(AriaRole.Group, new() { Name = "Member actions", Exact = true });
+
+    public ILocator Action(string name) => Actions.GetByRole(AriaRole.Button, new() { Name = name, Exact = true });
 
     public async Task ConfirmAsync(string button)
     {

@@ -125,7 +125,7 @@ public sealed class MemberDetailTests(PortalFixture fixture, MemberDetailPortal 
         await detail.WaitUntilShownAsync();
 
         await Expect(detail.Action("Suspend")).ToBeDisabledAsync();
-        await Expect(page.Locator(".member-actions")).ToContainTextAsync("You cannot do this to your own account; ask another admin.");
+        await Expect(detail.Actions).ToContainTextAsync("You cannot do this to your own account; ask another admin.");
         await detail.Tab("Rank and groups").ClickAsync();
         await Expect(page.Locator(".rank-editor")).ToContainTextAsync("Nobody can change their own rank.");
     });

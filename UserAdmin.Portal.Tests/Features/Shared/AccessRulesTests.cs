@@ -29,6 +29,8 @@ public sealed class AccessRulesTests
         { ActorKind.Super, MemberAction.ResetPassword, "+ + + + +" },
         { ActorKind.Super, MemberAction.Remove,        "+ + + - -" },
         { ActorKind.Super, MemberAction.DeleteAccount, "+ + + - -" },
+        { ActorKind.Super, MemberAction.ChangeTag,     "+ + + + -" },
+        { ActorKind.Super, MemberAction.Activate,      "+ + + + -" },
 
         // ADMIN: everything for REGULAR members except ranks; nothing on ADMIN or SUPER.
         { ActorKind.Admin, MemberAction.View,          "+ + + + +" },
@@ -39,6 +41,8 @@ public sealed class AccessRulesTests
         { ActorKind.Admin, MemberAction.ResetPassword, "+ - - - +" },
         { ActorKind.Admin, MemberAction.Remove,        "+ - - - -" },
         { ActorKind.Admin, MemberAction.DeleteAccount, "+ - - - -" },
+        { ActorKind.Admin, MemberAction.ChangeTag,     "+ - - - -" },
+        { ActorKind.Admin, MemberAction.Activate,      "+ - - - -" },
 
         // Help desk (view_users + reset_passwords + view_activity): only those, and only on REGULAR members.
         { ActorKind.HelpDeskRegular, MemberAction.View,          "+ + + + +" },
@@ -49,6 +53,8 @@ public sealed class AccessRulesTests
         { ActorKind.HelpDeskRegular, MemberAction.ResetPassword, "+ - - - +" },
         { ActorKind.HelpDeskRegular, MemberAction.Remove,        "- - - - -" },
         { ActorKind.HelpDeskRegular, MemberAction.DeleteAccount, "- - - - -" },
+        { ActorKind.HelpDeskRegular, MemberAction.ChangeTag,     "- - - - -" },
+        { ActorKind.HelpDeskRegular, MemberAction.Activate,      "- - - - -" },
 
         // A REGULAR member without groups may only look at themself.
         { ActorKind.PlainRegular, MemberAction.View,          "- - - - +" },
@@ -59,7 +65,23 @@ public sealed class AccessRulesTests
         { ActorKind.PlainRegular, MemberAction.ResetPassword, "- - - - -" },
         { ActorKind.PlainRegular, MemberAction.Remove,        "- - - - -" },
         { ActorKind.PlainRegular, MemberAction.DeleteAccount, "- - - - -" },
+        { ActorKind.PlainRegular, MemberAction.ChangeTag,     "- - - - -" },
+        { ActorKind.PlainRegular, MemberAction.Activate,      "- - - - -" },
     };
+
+    [Fact]
+    public void TheTableCoversEveryActorAndEveryAction()
+    {
+        var rows = Table.Select(row => ((ActorKind)row[0], (MemberAction)row[1])).ToHashSet();
+
+        foreach (var actor in Enum.GetValues<ActorKind>())
+        {
+            foreach (var action in Enum.GetValues<MemberAction>())
+            {
+                Assert.Contains((actor, action), rows);
+            }
+        }
+    }
 
     [Theory]
     [MemberData(nameof(Table))]
