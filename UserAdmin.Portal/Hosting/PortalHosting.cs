@@ -44,6 +44,8 @@ public static class PortalHosting
         services.AddSingleton<MemberProfileService>();
         services.AddSingleton<MemberStandingService>();
         services.AddSingleton<MemberAccessService>();
+        services.AddSingleton<UserAdmin.Portal.Features.Groups.GroupService>();
+        services.AddSingleton<UserAdmin.Portal.Features.Groups.ApplicationPermissionService>();
         services.AddSingleton<UserAdmin.Portal.Features.Members.Devices.MemberDeviceService>();
         services.AddSingleton<UserAdmin.Portal.Features.Dashboard.DashboardService>();
         services.AddSingleton<UserAdmin.Portal.Features.Passwords.PasswordAdminService>();

@@ -11,7 +11,7 @@ public static class NavItems
     [
         new("Dashboard", "/", "dashboard", null, true),
         new("Users", "/users", "group", PortalPermissions.ViewUsers, true),
-        new("Groups", "/groups", "workspaces", PortalPermissions.ManageGroups, false),
+        new("Groups", "/groups", "workspaces", PortalPermissions.ManageGroups, true),
         new("Policies", "/policies", "policy", PortalPermissions.ManageGroups, false),
         new("Activity", "/activity", "history", PortalPermissions.ViewActivity, false),
         new("Organizations", "/organizations", "domain", null, false),

@@ -88,7 +88,7 @@ public sealed class MemberAccessService(OperationRunner runner, IDbContextFactor
 
     /// <summary>Adds the member to a group or takes them out of it.</summary>
     public Task<OperationResult<bool>> SetGroupAsync(
-        Actor actor, Guid accountId, Guid groupId, bool member, string expectedVersion, CancellationToken ct = default) =>
+        Actor actor, Guid accountId, Guid groupId, bool member, string? expectedVersion, CancellationToken ct = default) =>
         runner.RunAsMemberAsync<bool>(actor, PortalPermissions.ManageGroups, async op =>
         {
             var (membership, refusal) = await MemberOperation.LoadAsync(op, accountId, MemberAction.ChangeGroups, expectedVersion, ct: ct);
