@@ -296,4 +296,38 @@ public sealed class MemberDetailTests(PortalFixture fixture, MemberDetailPortal 
         await Expect(feed).ToContainTextAsync("••••3456 (Front door)");
         await Expect(feed).Not.ToContainTextAsync("4000123456");
     });
+
+    [Fact]
+    public Task AGroupGrantsAnApplicationPermissionToAMemberAddedWithThePicker() => RunWithNewMemberAsync(async (page, detail, name) =>
+    {
+        var group = $"Lab {Guid.NewGuid().ToString("N")[..6]}";
+        var key = $"run_assay_{Guid.NewGuid().ToString("N")[..6]}";
+        await page.GotoAsync($"{own.Server.BaseUrl}/groups");
+        await page.WaitForFunctionAsync("() => document.querySelector('section.groups-page')?.dataset.interactive === 'true'");
+        await page.GetByLabel("Permission key", new() { Exact = true }).FillAsync(key);
+        await page.GetByLabel("Permission description", new() { Exact = true }).FillAsync("Run an assay");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Define permission" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Table, new() { Name = "Application permissions" })).ToContainTextAsync(key);
+
+        await page.GetByLabel("New group name", new() { Exact = true }).FillAsync(group);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create group" }).ClickAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = group, Exact = true }).ClickAsync();
+        await page.WaitForFunctionAsync("() => { const s = document.querySelector('section.group-page'); return s && s.dataset.interactive === 'true' && s.dataset.loading === 'false'; }");
+
+        await page.GetByLabel($"Grant {key}", new() { Exact = true }).CheckAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save permissions" }).ClickAsync();
+        await Expect(page.Locator(".rz-notification").Last).ToContainTextAsync("Permissions saved");
+
+        await page.GetByLabel("Find a member to add", new() { Exact = true }).FillAsync(name);
+        await page.GetByLabel("Find a member to add", new() { Exact = true }).PressAsync("Enter");
+        await page.GetByRole(AriaRole.Button, new() { Name = $"Add {name}", Exact = true }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Table, new() { Name = "Group members" })).ToContainTextAsync(name);
+
+        await page.GetByRole(AriaRole.Table, new() { Name = "Group members" }).GetByRole(AriaRole.Link, new() { Name = "Mary Major" }).ClickAsync();
+        await detail.WaitUntilShownAsync();
+        await detail.Tab("Rank and groups").ClickAsync();
+        var permissions = page.GetByRole(AriaRole.Table, new() { Name = "Effective permissions" });
+        await Expect(permissions).ToContainTextAsync(key);
+        await Expect(permissions).ToContainTextAsync($"group {group}");
+    });
 }
