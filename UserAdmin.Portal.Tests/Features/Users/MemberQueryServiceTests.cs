@@ -358,6 +358,30 @@ public sealed class MemberQueryServiceTests(MemberGridData data) : IClassFixture
         Assert.Contains(found, r => r.DisplayName == "🎉Confetti Fan");
     }
 
+    // Two-character searches on the name sort read three prefix indexes in name order (MemberQueryService's
+    // prefix path): the pages must be exactly what the general path gives, both ways, in both directions, filtered.
+    [Theory]
+    [InlineData("zo", false, false)]
+    [InlineData("ZO", true, false)]
+    [InlineData("bo", false, true)]
+    [InlineData("b%", false, false)]
+    [InlineData("a_", true, false)]
+    [InlineData("o'", false, false)]
+    [InlineData("🎉C", true, true)]
+    public async Task TwoCharacterSearchesPageExactlyInNameOrderBothWays(string search, bool descending, bool onlyActive)
+    {
+        var filter = new MemberFilter { Search = search, Status = onlyActive ? MemberStatus.Active : null };
+        var sort = new MemberSort(MemberSortField.DisplayName, descending);
+        var expected = (await data.ExpectedAsync()).Where(m => m.Matches(filter)).Order(ExpectedMember.Order(sort)).Select(m => m.MembershipId).ToList();
+
+        var forward = (await WalkForwardAsync(filter, sort, size: 3)).SelectMany(Ids).ToList();
+        var backward = (await WalkBackwardAsync(filter, sort, size: 3)).AsEnumerable().Reverse().SelectMany(Ids).ToList();
+
+        Assert.Equal(expected, forward);
+        Assert.Equal(expected, backward);
+        Assert.Equal(expected.Count, await CountAsync(filter));
+    }
+
     [Fact]
     public async Task EveryTermOfASearchMustMatchSomewhere()
     {

@@ -1,0 +1,28 @@
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace UserAdmin.Portal.Data.Migrations;
+
+/// <summary>
+/// Two-character searches on the name sort, in name order without sorting the matches (MemberQueryService):
+/// the first two letters of the username and of the email, then the display name. Expression indexes, so only
+/// this migration can describe them (the drift test leaves IX_MemberDirectory_Prefix_* out).
+/// </summary>
+[DbContext(typeof(PortalDbContext))]
+[Migration("20261122130000_MemberPrefixIndexes")]
+public sealed class MemberPrefixIndexes : Migration
+{
+    protected override void Up(MigrationBuilder migrationBuilder)
+    {
+        migrationBuilder.Sql("CREATE INDEX IX_MemberDirectory_Prefix_UserName ON MemberDirectory (OrganizationId, lower(substr(UserName, 1, 2)), DisplayName, MembershipId);");
+        migrationBuilder.Sql("CREATE INDEX IX_MemberDirectory_Prefix_Email ON MemberDirectory (OrganizationId, lower(substr(Email, 1, 2)), DisplayName, MembershipId);");
+    }
+
+    protected override void Down(MigrationBuilder migrationBuilder)
+    {
+        migrationBuilder.Sql("DROP INDEX IX_MemberDirectory_Prefix_UserName;");
+        migrationBuilder.Sql("DROP INDEX IX_MemberDirectory_Prefix_Email;");
+    }
+}
