@@ -37,6 +37,11 @@ internal static class BenchmarkDatabase
         var path = Path.Combine(folder, $"members-{members}.db");
         if (!rebuild && File.Exists(path) && await CountAsync(path) == members)
         {
+            // A file built by an older version gets the migrations added since (new indexes are part of what is measured).
+            var reuse = new DbContextOptionsBuilder<PortalDbContext>();
+            DataExtensions.ConfigureSqlite(reuse, ConnectionString(path));
+            await using var existing = new PortalDbContext(reuse.Options);
+            await DatabaseInitializer.MigrateAsync(existing);
             return path;
         }
 

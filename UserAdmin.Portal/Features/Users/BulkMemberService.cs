@@ -186,66 +186,90 @@ public sealed class BulkMemberService(OperationRunner runner, IDbContextFactory<
         return OperationResult<List<long>>.Ok(inOrganization);
     }
 
+    /// <summary>What a batch needs to know of each member: read as plain values, nothing tracked.</summary>
+    private sealed record BatchMember(long Id, Guid AccountId, string UserName, MemberRank Rank, bool IsSuspended, bool MustChangePassword);
+
+    /// <summary>
+    /// Decides every member of the batch against the rules, then (when applying) writes the allowed changes set-based:
+    /// one statement per kind of change for the whole batch, and one activity record and notice per changed member.
+    /// </summary>
     private static async Task<(List<BulkMemberOutcome>, int SupersLeft)> ProcessBatchAsync(
         OperationContext op, BulkRequest request, List<long> batch, int activeSupers, bool apply, CancellationToken ct)
     {
         var actor = op.Actor!;
-        var memberships = await op.Db.Memberships
-            .Include(m => m.Account)
-            .Where(m => m.OrganizationId == actor.OrganizationId && batch.Contains(m.Id))
+        var organizationId = actor.OrganizationId;
+        var members = await op.Db.Memberships.AsNoTracking()
+            .Where(m => m.OrganizationId == organizationId && batch.Contains(m.Id))
+            .Select(m => new BatchMember(m.Id, m.AccountId, m.Account!.UserName ?? "", m.Rank, m.IsSuspended, m.Account.MustChangePassword))
             .ToListAsync(ct);
 
+        Group? group = null;
+        if (request.GroupId is { } groupId)
+        {
+            group = await op.Db.Groups.AsNoTracking().Include(g => g.Permissions).SingleOrDefaultAsync(g => g.Id == groupId && g.OrganizationId == organizationId, ct);
+            if (group is null)
+            {
+                return (members.Select(m => new BulkMemberOutcome(m.Id, m.UserName, BulkVerdict.Refused, "That group does not exist in this organization.")).ToList(), activeSupers);
+            }
+        }
+
+        // Putting members in a group grants what the group grants: nobody grants what they do not hold.
+        var grantRefusal = request.Action == BulkActionKind.AddToGroup && GroupGrants.Check(actor, group!) is { Allowed: false } grant ? grant.Reason : null;
+
         // Account-wide actions need the actor's say over every organization the account is in.
+        var accountIds = members.Select(m => m.AccountId).ToList();
         var otherOrganizations = request.Action == BulkActionKind.ForcePasswordChange
-            ? (await op.Db.Memberships
-                .Where(m => m.OrganizationId != actor.OrganizationId && memberships.Select(x => x.AccountId).Contains(m.AccountId))
+            ? (await op.Db.Memberships.AsNoTracking()
+                .Where(m => m.OrganizationId != organizationId && accountIds.Contains(m.AccountId))
                 .Select(m => new { m.AccountId, m.OrganizationId, m.Rank })
                 .ToListAsync(ct))
                 .ToLookup(m => m.AccountId)
             : null;
         var standingElsewhere = new Dictionary<Guid, ActingMember?>();
 
-        var groupMembers = request.GroupId is { } groupId
-            ? (await op.Db.GroupMembers.Where(g => g.GroupId == groupId && batch.Contains(g.MembershipId)).Select(g => g.MembershipId).ToListAsync(ct)).ToHashSet()
+        var groupMembers = group is not null
+            ? (await op.Db.GroupMembers.Where(g => g.GroupId == group.Id && batch.Contains(g.MembershipId)).Select(g => g.MembershipId).ToListAsync(ct)).ToHashSet()
             : [];
-        if (request.GroupId is { } gid && !await op.Db.Groups.AnyAsync(g => g.Id == gid && g.OrganizationId == actor.OrganizationId, ct))
-        {
-            return (memberships.Select(m => new BulkMemberOutcome(m.Id, m.Account!.UserName ?? "", BulkVerdict.Refused, "That group does not exist in this organization.")).ToList(), activeSupers);
-        }
 
-        var outcomes = new List<BulkMemberOutcome>(memberships.Count);
-        var forced = new List<Guid>();
-        foreach (var membership in memberships.OrderBy(m => batch.IndexOf(m.Id)))
+        var order = batch.Select((id, i) => (id, i)).ToDictionary(x => x.id, x => x.i);
+        var outcomes = new List<BulkMemberOutcome>(members.Count);
+        var changing = new List<BatchMember>();
+        foreach (var member in members.OrderBy(m => order[m.Id]))
         {
-            var account = membership.Account!;
-            var name = account.UserName ?? "";
-            var isActiveSuper = membership.Rank == MemberRank.Super && !membership.IsSuspended;
-            var target = new TargetMember(account.Id, membership.Rank, isActiveSuper && activeSupers <= 1);
+            var isActiveSuper = member.Rank == MemberRank.Super && !member.IsSuspended;
+            var target = new TargetMember(member.AccountId, member.Rank, isActiveSuper && activeSupers <= 1);
             var decision = AccessRules.Check(actor, RuleAction(request.Action), target);
             if (!decision.Allowed)
             {
-                outcomes.Add(new(membership.Id, name, BulkVerdict.Refused, decision.Reason));
+                outcomes.Add(new(member.Id, member.UserName, BulkVerdict.Refused, decision.Reason));
                 continue;
             }
 
-            if (otherOrganizations is not null && otherOrganizations[account.Id].Any() && await DeniedElsewhereAsync(op, actor, otherOrganizations[account.Id].Select(o => (o.OrganizationId, o.Rank)), standingElsewhere, ct))
+            if (otherOrganizations is not null && otherOrganizations[member.AccountId].Any()
+                && await DeniedElsewhereAsync(op, actor, otherOrganizations[member.AccountId].Select(o => (o.OrganizationId, o.Rank)), standingElsewhere, ct))
             {
-                outcomes.Add(new(membership.Id, name, BulkVerdict.Refused, "Also a member of an organization where you may not reset passwords."));
+                outcomes.Add(new(member.Id, member.UserName, BulkVerdict.Refused, "Also a member of an organization where you may not reset passwords."));
                 continue;
             }
 
             var unchanged = request.Action switch
             {
-                BulkActionKind.ForcePasswordChange => account.MustChangePassword,
-                BulkActionKind.Suspend => membership.IsSuspended,
-                BulkActionKind.Unsuspend => !membership.IsSuspended,
-                BulkActionKind.AddToGroup => groupMembers.Contains(membership.Id),
-                BulkActionKind.RemoveFromGroup => !groupMembers.Contains(membership.Id),
+                BulkActionKind.ForcePasswordChange => member.MustChangePassword,
+                BulkActionKind.Suspend => member.IsSuspended,
+                BulkActionKind.Unsuspend => !member.IsSuspended,
+                BulkActionKind.AddToGroup => groupMembers.Contains(member.Id),
+                BulkActionKind.RemoveFromGroup => !groupMembers.Contains(member.Id),
                 _ => false,
             };
             if (unchanged)
             {
-                outcomes.Add(new(membership.Id, name, BulkVerdict.Unchanged, "Already so."));
+                outcomes.Add(new(member.Id, member.UserName, BulkVerdict.Unchanged, "Already so."));
+                continue;
+            }
+
+            if (grantRefusal is not null)
+            {
+                outcomes.Add(new(member.Id, member.UserName, BulkVerdict.Refused, grantRefusal));
                 continue;
             }
 
@@ -254,26 +278,13 @@ public sealed class BulkMemberService(OperationRunner runner, IDbContextFactory<
                 activeSupers--;
             }
 
-            outcomes.Add(new(membership.Id, name, BulkVerdict.WillChange, null));
-            if (apply)
-            {
-                await ApplyOneAsync(op, request, membership, account, forced, ct);
-            }
+            outcomes.Add(new(member.Id, member.UserName, BulkVerdict.WillChange, null));
+            changing.Add(member);
         }
 
-        if (forced.Count > 0)
+        if (apply && changing.Count > 0)
         {
-            // Nothing else in this batch touches these accounts; untrack them so SaveChanges does not write them too.
-            foreach (var entry in op.Db.ChangeTracker.Entries<Account>().Where(e => forced.Contains(e.Entity.Id)).ToList())
-            {
-                entry.State = EntityState.Detached;
-            }
-
-            var stamp = Guid.NewGuid().ToString("N");
-            await op.Db.Users.Where(a => forced.Contains(a.Id)).ExecuteUpdateAsync(s => s
-                .SetProperty(a => a.MustChangePassword, true)
-                .SetProperty(a => a.SecurityStamp, a => stamp + a.NormalizedUserName)
-                .SetProperty(a => a.ConcurrencyStamp, stamp), ct);
+            await ApplyAsync(op, request, group, changing, ct);
         }
 
         return (outcomes, activeSupers);
@@ -298,66 +309,85 @@ public sealed class BulkMemberService(OperationRunner runner, IDbContextFactory<
         return false;
     }
 
-    private static async Task ApplyOneAsync(OperationContext op, BulkRequest request, Membership membership, Account account, List<Guid> forced, CancellationToken ct)
+    /// <summary>Writes one batch's allowed changes, set-based, and one activity record and notice per member.</summary>
+    private static async Task ApplyAsync(OperationContext op, BulkRequest request, Group? group, List<BatchMember> changing, CancellationToken ct)
     {
         var actor = op.Actor!;
-        var name = account.UserName ?? "";
+        var organizationId = actor.OrganizationId;
+        var ids = changing.Select(m => m.Id).ToList();
+        var accounts = changing.Select(m => m.AccountId).ToList();
+        var version = Guid.NewGuid().ToString("N");
+        var stamp = Guid.NewGuid().ToString("N");
         string verb;
-        string title;
+        ActivityCategory category = ActivityCategory.Admin;
+        Func<BatchMember, string> title;
         Dictionary<string, (object?, object?)> diff;
         switch (request.Action)
         {
             case BulkActionKind.ForcePasswordChange:
-                // Written for the whole batch in one statement (ProcessBatchAsync); a new stamp ends their sessions.
-                forced.Add(account.Id);
-                (verb, title, diff) = ("member.password_change_forced", $"{actor.UserName} required {name} to change their password", new() { ["mustChangePassword"] = (false, true) });
+                // A new security stamp ends their sessions; they change their password at the next sign-in.
+                await op.Db.Users.Where(a => accounts.Contains(a.Id)).ExecuteUpdateAsync(s => s
+                    .SetProperty(a => a.MustChangePassword, true)
+                    .SetProperty(a => a.SecurityStamp, a => stamp + a.NormalizedUserName)
+                    .SetProperty(a => a.ConcurrencyStamp, stamp), ct);
+                (verb, category, diff) = ("member.password_change_forced", ActivityCategory.Security, new() { ["mustChangePassword"] = (false, true) });
+                title = m => $"{actor.UserName} required {m.UserName} to change their password";
                 break;
             case BulkActionKind.Suspend or BulkActionKind.Unsuspend:
                 var suspend = request.Action == BulkActionKind.Suspend;
-                membership.IsSuspended = suspend;
-                membership.SuspendedAt = suspend ? op.Now : null;
-                membership.Version = Guid.NewGuid().ToString("N");
+                DateTime? at = suspend ? op.Now : null;
+                await op.Db.Memberships.Where(m => ids.Contains(m.Id)).ExecuteUpdateAsync(s => s
+                    .SetProperty(m => m.IsSuspended, suspend)
+                    .SetProperty(m => m.SuspendedAt, at)
+                    .SetProperty(m => m.Version, version), ct);
                 if (suspend)
                 {
-                    account.SecurityStamp = Guid.NewGuid().ToString("N");
-                    account.ConcurrencyStamp = Guid.NewGuid().ToString();
+                    await op.Db.Users.Where(a => accounts.Contains(a.Id)).ExecuteUpdateAsync(s => s
+                        .SetProperty(a => a.SecurityStamp, a => stamp + a.NormalizedUserName)
+                        .SetProperty(a => a.ConcurrencyStamp, stamp), ct);
                 }
 
-                (verb, title, diff) = (suspend ? "member.suspended" : "member.unsuspended", $"{actor.UserName} {(suspend ? "suspended" : "unsuspended")} {name}", new() { ["suspended"] = (!suspend, suspend) });
+                (verb, diff) = (suspend ? "member.suspended" : "member.unsuspended", new() { ["suspended"] = (!suspend, suspend) });
+                title = m => $"{actor.UserName} {(suspend ? "suspended" : "unsuspended")} {m.UserName}";
                 break;
             case BulkActionKind.AddToGroup:
-                var added = (await op.Db.Groups.FindAsync([request.GroupId!.Value], ct))?.Name;
-                op.Db.GroupMembers.Add(new GroupMember { GroupId = request.GroupId!.Value, MembershipId = membership.Id, AddedAt = op.Now });
-                (verb, title, diff) = ("member.group_added", $"{actor.UserName} added {name} to group {added}", new() { ["groups"] = (null, added) });
+                op.Db.GroupMembers.AddRange(ids.Select(id => new GroupMember { GroupId = group!.Id, MembershipId = id, AddedAt = op.Now }));
+                await op.Db.Memberships.Where(m => ids.Contains(m.Id)).ExecuteUpdateAsync(s => s.SetProperty(m => m.Version, version), ct);
+                (verb, diff) = ("member.group_added", new() { ["groups"] = (null, group!.Name) });
+                title = m => $"{actor.UserName} added {m.UserName} to group {group.Name}";
                 break;
             case BulkActionKind.RemoveFromGroup:
-                var removed = (await op.Db.Groups.FindAsync([request.GroupId!.Value], ct))?.Name;
-                await op.Db.GroupMembers.Where(g => g.GroupId == request.GroupId && g.MembershipId == membership.Id).ExecuteDeleteAsync(ct);
-                if (membership.PrimaryGroupId == request.GroupId)
-                {
-                    membership.PrimaryGroupId = null;
-                }
-
-                (verb, title, diff) = ("member.group_removed", $"{actor.UserName} removed {name} from group {removed}", new() { ["groups"] = (removed, null) });
+                await op.Db.GroupMembers.Where(g => g.GroupId == group!.Id && ids.Contains(g.MembershipId)).ExecuteDeleteAsync(ct);
+                await op.Db.Memberships.Where(m => ids.Contains(m.Id) && m.PrimaryGroupId == group!.Id).ExecuteUpdateAsync(s => s.SetProperty(m => m.PrimaryGroupId, (Guid?)null), ct);
+                await op.Db.Memberships.Where(m => ids.Contains(m.Id)).ExecuteUpdateAsync(s => s.SetProperty(m => m.Version, version), ct);
+                (verb, diff) = ("member.group_removed", new() { ["groups"] = (group!.Name, null) });
+                title = m => $"{actor.UserName} removed {m.UserName} from group {group.Name}";
                 break;
             default:
-                // Policies assigned to this member alone (no other member, no group) go with the membership.
-                var ownPolicies = await op.Db.Policies
-                    .Where(p => p.OrganizationId == actor.OrganizationId
-                        && p.Members.Any(x => x.MembershipId == membership.Id)
-                        && !p.Members.Any(x => x.MembershipId != membership.Id)
+                // As MembershipRemoval does one by one: policies assigned to these members alone (no other member, no
+                // group) go with them; group memberships go by cascade; the kept member count follows.
+                await op.Db.Policies
+                    .Where(p => p.OrganizationId == organizationId
+                        && p.Members.Any(x => ids.Contains(x.MembershipId))
+                        && !p.Members.Any(x => !ids.Contains(x.MembershipId))
                         && !p.Groups.Any())
-                    .Select(p => p.Id)
-                    .ToListAsync(ct);
-                await op.Db.Policies.Where(p => ownPolicies.Contains(p.Id)).ExecuteDeleteAsync(ct);
-                op.Db.Memberships.Remove(membership);
-                await op.Db.Organizations.Where(o => o.Id == actor.OrganizationId)
-                    .ExecuteUpdateAsync(s => s.SetProperty(o => o.MemberCount, o => o.MemberCount - 1), ct);
-                (verb, title, diff) = ("member.removed", $"{actor.UserName} removed {name} from the organization", new() { ["member"] = (name, null) });
+                    .ExecuteDeleteAsync(ct);
+                await op.Db.Memberships.Where(m => ids.Contains(m.Id)).ExecuteDeleteAsync(ct);
+                await op.Db.Organizations.Where(o => o.Id == organizationId)
+                    .ExecuteUpdateAsync(s => s.SetProperty(o => o.MemberCount, o => o.MemberCount - ids.Count), ct);
+                verb = "member.removed";
+                diff = [];
+                title = m => $"{actor.UserName} removed {m.UserName} from the organization";
                 break;
         }
 
-        var record = op.Record(verb, title, request.Action == BulkActionKind.ForcePasswordChange ? ActivityCategory.Security : ActivityCategory.Admin, account.Id, name, diff);
-        op.Notify(ChangeEntities.Member, account.Id.ToString(), verb, record);
+        foreach (var member in changing)
+        {
+            var memberDiff = request.Action == BulkActionKind.RemoveFromOrganization
+                ? new Dictionary<string, (object?, object?)> { ["member"] = (member.UserName, null) }
+                : diff;
+            var record = op.Record(verb, title(member), category, member.AccountId, member.UserName, memberDiff);
+            op.Notify(ChangeEntities.Member, member.AccountId.ToString(), verb, record);
+        }
     }
 }
