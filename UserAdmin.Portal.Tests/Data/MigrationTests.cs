@@ -105,7 +105,8 @@ public sealed class MigrationTests
 
             var lines = new List<string>();
             var tables = await RowsAsync(connection,
-                "SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name NOT IN ('__EFMigrationsHistory', '__EFMigrationsLock') " +
+                // sqlite_stat*: the planner's statistics, which the app gathers at start (PRAGMA optimize), not schema.
+                "SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name NOT IN ('__EFMigrationsHistory', '__EFMigrationsLock') AND name NOT LIKE 'sqlite_stat%' " +
                 $"AND name NOT LIKE '{MigrationOnlyPrefix}%' ORDER BY name;");
             foreach (var table in tables)
             {

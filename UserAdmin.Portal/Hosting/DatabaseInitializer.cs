@@ -44,6 +44,10 @@ internal sealed class DatabaseInitializer(
 
         // WAL is a property of the file: readers never wait for the writer.
         await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode = WAL;", ct);
+
+        // Statistics for the query planner (sqlite_stat1): without them it may walk a small expression index where a
+        // sort index answers a page in a fraction of a millisecond. Bounded work per index, so a large file starts fast.
+        await db.Database.ExecuteSqlRawAsync("PRAGMA analysis_limit = 1000; PRAGMA optimize = 0x10002;", ct);
     }
 
     private async Task BootstrapAsync(IServiceProvider services, CancellationToken ct)

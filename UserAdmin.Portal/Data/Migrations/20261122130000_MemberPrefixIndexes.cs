@@ -8,7 +8,8 @@ namespace UserAdmin.Portal.Data.Migrations;
 /// <summary>
 /// Two-character searches on the name sort, in name order without sorting the matches (MemberQueryService):
 /// the first two letters of the username and of the email, then the display name. Expression indexes, so only
-/// this migration can describe them (the drift test leaves IX_MemberDirectory_Prefix_* out).
+/// this migration can describe them (the drift test leaves IX_MemberDirectory_Prefix_* out). The expression leads,
+/// so a query on the organization alone can never pick these indexes over a sort index.
 /// </summary>
 [DbContext(typeof(PortalDbContext))]
 [Migration("20261122130000_MemberPrefixIndexes")]
@@ -16,8 +17,8 @@ public sealed class MemberPrefixIndexes : Migration
 {
     protected override void Up(MigrationBuilder migrationBuilder)
     {
-        migrationBuilder.Sql("CREATE INDEX IX_MemberDirectory_Prefix_UserName ON MemberDirectory (OrganizationId, lower(substr(UserName, 1, 2)), DisplayName, MembershipId);");
-        migrationBuilder.Sql("CREATE INDEX IX_MemberDirectory_Prefix_Email ON MemberDirectory (OrganizationId, lower(substr(Email, 1, 2)), DisplayName, MembershipId);");
+        migrationBuilder.Sql("CREATE INDEX IX_MemberDirectory_Prefix_UserName ON MemberDirectory (lower(substr(UserName, 1, 2)), OrganizationId, DisplayName, MembershipId);");
+        migrationBuilder.Sql("CREATE INDEX IX_MemberDirectory_Prefix_Email ON MemberDirectory (lower(substr(Email, 1, 2)), OrganizationId, DisplayName, MembershipId);");
     }
 
     protected override void Down(MigrationBuilder migrationBuilder)

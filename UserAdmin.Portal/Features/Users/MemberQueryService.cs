@@ -100,8 +100,9 @@ public sealed class MemberQueryService(IDbContextFactory<PortalDbContext> dbFact
         var anchor = page.Cursor is null && page.Anchor is PageAnchor.After or PageAnchor.Before ? PageAnchor.First : page.Anchor;
         page = page with { Anchor = anchor, Size = size };
 
+        var common = await IsCommonSearchAsync(db.Database.GetDbConnection(), filter, ct);
         await using var command = await CreateCommandAsync(db, ct);
-        BuildPageSql(command, organizationId, filter, sort, page, limit: size + 1, actor);
+        BuildPageSql(command, organizationId, filter, sort, page, limit: size + 1, actor, common);
 
         var columns = MemberSortColumns.For(sort.Field);
         var rows = new List<MemberRow>(size + 1);
@@ -135,7 +136,35 @@ public sealed class MemberQueryService(IDbContextFactory<PortalDbContext> dbFact
         };
     }
 
-    internal void BuildPageSql(DbCommand command, Guid organizationId, MemberFilter filter, MemberSort sort, PageRequest page, int? limit, Actor? actor = null)
+    /// <summary>Terms matching at least this many members are "common": the page walks the sort index instead (see AppendFilters).</summary>
+    internal const int CommonSearchMatches = 1000;
+
+    /// <summary>
+    /// Whether the search's full-text terms match many members: one bounded look at the trigram index (it stops at
+    /// <see cref="CommonSearchMatches"/>), well under a millisecond.
+    /// </summary>
+    internal static async Task<bool> IsCommonSearchAsync(DbConnection connection, MemberFilter filter, CancellationToken ct = default)
+    {
+        if (string.IsNullOrWhiteSpace(filter.Search) || MemberSortColumns.FullTextQuery(Cut(filter.Search.Trim())) is not { } match)
+        {
+            return false;
+        }
+
+        if (connection.State != System.Data.ConnectionState.Open)
+        {
+            await connection.OpenAsync(ct);
+        }
+
+        await using var probe = connection.CreateCommand();
+        probe.CommandText = $"SELECT COUNT(*) FROM (SELECT rowid FROM MemberSearch WHERE MemberSearch MATCH @match LIMIT {CommonSearchMatches})";
+        probe.Parameters.Add(new SqliteParameter("@match", match));
+        return Convert.ToInt32(await probe.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture) >= CommonSearchMatches;
+    }
+
+    private static string Cut(string search) => search.Length > 200 ? search[..200] : search;
+
+    internal void BuildPageSql(
+        DbCommand command, Guid organizationId, MemberFilter filter, MemberSort sort, PageRequest page, int? limit, Actor? actor = null, bool commonSearch = false)
     {
         var columns = MemberSortColumns.For(sort.Field);
         var backwards = page.Anchor is PageAnchor.Last or PageAnchor.Before;
@@ -152,7 +181,7 @@ public sealed class MemberQueryService(IDbContextFactory<PortalDbContext> dbFact
         }
 
         var sql = new StringBuilder($"SELECT {SelectColumns} FROM MemberDirectory d WHERE d.OrganizationId = @org");
-        AppendFilters(sql, command, filter);
+        AppendFilters(sql, command, filter, commonSearch && limit is not null);
         if (actor is not null)
         {
             AppendActorMayList(sql, command, actor);
@@ -234,7 +263,12 @@ public sealed class MemberQueryService(IDbContextFactory<PortalDbContext> dbFact
         }
     }
 
-    internal void AppendFilters(StringBuilder sql, DbCommand command, MemberFilter filter)
+    /// <param name="walkSortIndex">
+    /// For a page of a common search: a unary + keeps SQLite from reading every match and sorting them (150,000
+    /// for "son" at a million members); it walks the sort index instead and stops at the first page of matches.
+    /// For a rare term the opposite wins, which is why the caller probes first (<see cref="IsCommonSearchAsync"/>).
+    /// </param>
+    internal void AppendFilters(StringBuilder sql, DbCommand command, MemberFilter filter, bool walkSortIndex = false)
     {
         // A unary + keeps SQLite from choosing a filter's own index: for values most members share, walking the sort's
         // covering index and skipping non-matches finds a page in well under a millisecond, where using the filter's
@@ -302,7 +336,7 @@ public sealed class MemberQueryService(IDbContextFactory<PortalDbContext> dbFact
 
             if (MemberSortColumns.FullTextQuery(search) is { } match)
             {
-                Add("d.MembershipId IN (SELECT rowid FROM MemberSearch WHERE MemberSearch MATCH @match)", "@match", match);
+                Add((walkSortIndex ? "+" : "") + "d.MembershipId IN (SELECT rowid FROM MemberSearch WHERE MemberSearch MATCH @match)", "@match", match);
             }
             else
             {
