@@ -432,6 +432,27 @@ public sealed class MemberDirectoryTests(PortalServices portal) : IClassFixture<
                 a.ComputerUsernames.Select(c => c.Name).Order(StringComparer.Ordinal),
                 text[fixedPart.Length..].Split(' ', StringSplitOptions.RemoveEmptyEntries).Order(StringComparer.Ordinal));
         }
+
+        // The kept filter totals (MemberCounts) equal the directory grouped by the same values; empty groups may stay at 0.
+        const string dimensions = "OrganizationId, IsSuspended, IsActivated, Rank, Tag, EmailConfirmed, MustChangePassword, DeviceStatus";
+        Assert.Equal(
+            await RowsAsync(db, $"SELECT {dimensions}, COUNT(*) FROM MemberDirectory GROUP BY {dimensions} ORDER BY {dimensions}"),
+            await RowsAsync(db, $"SELECT {dimensions}, Count FROM MemberCounts WHERE Count <> 0 ORDER BY {dimensions}"));
+    }
+
+    private static async Task<List<string>> RowsAsync(PortalDbContext db, string sql)
+    {
+        await db.Database.OpenConnectionAsync();
+        await using var command = db.Database.GetDbConnection().CreateCommand();
+        command.CommandText = sql;
+        var rows = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            rows.Add(string.Join("|", Enumerable.Range(0, reader.FieldCount).Select(i => Convert.ToString(reader.GetValue(i), CultureInfo.InvariantCulture))));
+        }
+
+        return rows;
     }
 
     private static async Task<SortedDictionary<long, string>> ReadSearchTextsAsync(PortalDbContext db)

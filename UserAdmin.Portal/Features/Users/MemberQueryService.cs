@@ -58,6 +58,11 @@ public sealed class MemberQueryService(IDbContextFactory<PortalDbContext> dbFact
             return OperationResult<int>.Ok(count);
         }
 
+        if (string.IsNullOrWhiteSpace(filter.Search) && filter.GroupId is null)
+        {
+            return OperationResult<int>.Ok(await CountFromCountersAsync(db, actor.OrganizationId, filter, ct));
+        }
+
         await using var command = await CreateCommandAsync(db, ct);
         var sql = new StringBuilder("SELECT COUNT(*) FROM MemberDirectory d WHERE d.OrganizationId = @org");
         command.Parameters.Add(new SqliteParameter("@org", actor.OrganizationId.ToString().ToUpperInvariant()));
@@ -65,6 +70,67 @@ public sealed class MemberQueryService(IDbContextFactory<PortalDbContext> dbFact
         command.CommandText = sql.ToString();
         var total = Convert.ToInt32(await command.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture);
         return OperationResult<int>.Ok(total);
+    }
+
+    /// <summary>
+    /// A filtered total from the trigger-kept MemberCounts (a sum over at most a few hundred rows), less or plus the
+    /// members locked out right now, which only the clock can say: an index range over the few with a lockout end.
+    /// </summary>
+    internal async Task<int> CountFromCountersAsync(PortalDbContext db, Guid organizationId, MemberFilter filter, CancellationToken ct)
+    {
+        await using var command = await CreateCommandAsync(db, ct);
+        command.Parameters.Add(new SqliteParameter("@org", organizationId.ToString().ToUpperInvariant()));
+        var dimensions = new StringBuilder();
+        var lockedDimensions = new StringBuilder();
+        void Dimension(string column, string name, object value)
+        {
+            dimensions.Append(" AND ").Append(column).Append(" = ").Append(name);
+            lockedDimensions.Append(" AND d.").Append(column).Append(" = ").Append(name);
+            command.Parameters.Add(new SqliteParameter(name, value));
+        }
+
+        if (filter.Rank is { } rank)
+        {
+            Dimension("Rank", "@rank", (int)rank);
+        }
+
+        if (filter.Tag is { } tag)
+        {
+            Dimension("Tag", "@tag", (int)tag);
+        }
+
+        if (filter.EmailConfirmed is { } confirmed)
+        {
+            Dimension("EmailConfirmed", "@confirmed", confirmed);
+        }
+
+        if (filter.MustChangePassword is { } mustChange)
+        {
+            Dimension("MustChangePassword", "@mustChange", mustChange);
+        }
+
+        if (filter.DeviceStatus is { } device)
+        {
+            Dimension("DeviceStatus", "@device", (int)device);
+        }
+
+        var counted = $"SELECT COALESCE(SUM(Count), 0) FROM MemberCounts WHERE OrganizationId = @org{dimensions}";
+        var locked = "SELECT COUNT(*) FROM MemberDirectory d WHERE d.OrganizationId = @org AND d.IsSuspended = 0 AND d.IsActivated = 1 AND d.LockoutEnd > @now"
+            + lockedDimensions;
+        command.CommandText = filter.Status switch
+        {
+            MemberStatus.Suspended => counted + " AND IsSuspended = 1",
+            MemberStatus.PendingActivation => counted + " AND IsSuspended = 0 AND IsActivated = 0",
+            MemberStatus.LockedOut => locked,
+            MemberStatus.Active => $"SELECT ({counted} AND IsSuspended = 0 AND IsActivated = 1) - ({locked})",
+            _ => counted,
+        };
+        if (filter.Status is MemberStatus.LockedOut or MemberStatus.Active)
+        {
+            command.Parameters.Add(new SqliteParameter("@now", clock.GetUtcNow().ToString("yyyy-MM-dd HH:mm:ss.fffffffzzz", CultureInfo.InvariantCulture)));
+        }
+
+        return Convert.ToInt32(await command.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture);
     }
 
     /// <summary>Streams every match in sort order, for exports and bulk actions; constant memory.</summary>
