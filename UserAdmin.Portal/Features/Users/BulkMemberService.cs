@@ -14,6 +14,8 @@ public enum BulkActionKind
     AddToGroup,
     RemoveFromGroup,
     RemoveFromOrganization,
+    Unlock,
+    SignOutEverywhere,
 }
 
 /// <summary>A bulk action and what it applies to: chosen rows, or everything that matches a filter.</summary>
@@ -53,12 +55,18 @@ public sealed class BulkMemberService(OperationRunner runner, IDbContextFactory<
         BulkActionKind.Unsuspend => "Unsuspend",
         BulkActionKind.AddToGroup => "Add to group",
         BulkActionKind.RemoveFromGroup => "Remove from group",
+        BulkActionKind.Unlock => "Unlock",
+        BulkActionKind.SignOutEverywhere => "Sign out everywhere",
         _ => "Remove from organization",
     };
 
+    /// <summary>Actions on the account itself (all its organizations), which the rules check account-wide.</summary>
+    private static bool IsAccountWide(BulkActionKind action) =>
+        action is BulkActionKind.ForcePasswordChange or BulkActionKind.Unlock or BulkActionKind.SignOutEverywhere;
+
     public static string Permission(BulkActionKind action) => action switch
     {
-        BulkActionKind.ForcePasswordChange => PortalPermissions.ResetPasswords,
+        BulkActionKind.ForcePasswordChange or BulkActionKind.Unlock or BulkActionKind.SignOutEverywhere => PortalPermissions.ResetPasswords,
         BulkActionKind.Suspend or BulkActionKind.Unsuspend => PortalPermissions.SuspendUsers,
         BulkActionKind.AddToGroup or BulkActionKind.RemoveFromGroup => PortalPermissions.ManageGroups,
         _ => PortalPermissions.ManageUsers,
@@ -66,7 +74,7 @@ public sealed class BulkMemberService(OperationRunner runner, IDbContextFactory<
 
     private static MemberAction RuleAction(BulkActionKind action) => action switch
     {
-        BulkActionKind.ForcePasswordChange => MemberAction.ResetPassword,
+        BulkActionKind.ForcePasswordChange or BulkActionKind.Unlock or BulkActionKind.SignOutEverywhere => MemberAction.ResetPassword,
         BulkActionKind.Suspend or BulkActionKind.Unsuspend => MemberAction.Suspend,
         BulkActionKind.AddToGroup or BulkActionKind.RemoveFromGroup => MemberAction.ChangeGroups,
         _ => MemberAction.Remove,
@@ -187,7 +195,7 @@ public sealed class BulkMemberService(OperationRunner runner, IDbContextFactory<
     }
 
     /// <summary>What a batch needs to know of each member: read as plain values, nothing tracked.</summary>
-    private sealed record BatchMember(long Id, Guid AccountId, string UserName, MemberRank Rank, bool IsSuspended, bool MustChangePassword);
+    private sealed record BatchMember(long Id, Guid AccountId, string UserName, MemberRank Rank, bool IsSuspended, bool MustChangePassword, DateTimeOffset? LockoutEnd, int AccessFailedCount);
 
     /// <summary>
     /// Decides every member of the batch against the rules, then (when applying) writes the allowed changes set-based:
@@ -200,7 +208,7 @@ public sealed class BulkMemberService(OperationRunner runner, IDbContextFactory<
         var organizationId = actor.OrganizationId;
         var members = await op.Db.Memberships.AsNoTracking()
             .Where(m => m.OrganizationId == organizationId && batch.Contains(m.Id))
-            .Select(m => new BatchMember(m.Id, m.AccountId, m.Account!.UserName ?? "", m.Rank, m.IsSuspended, m.Account.MustChangePassword))
+            .Select(m => new BatchMember(m.Id, m.AccountId, m.Account!.UserName ?? "", m.Rank, m.IsSuspended, m.Account.MustChangePassword, m.Account.LockoutEnd, m.Account.AccessFailedCount))
             .ToListAsync(ct);
 
         Group? group = null;
@@ -218,7 +226,7 @@ public sealed class BulkMemberService(OperationRunner runner, IDbContextFactory<
 
         // Account-wide actions need the actor's say over every organization the account is in.
         var accountIds = members.Select(m => m.AccountId).ToList();
-        var otherOrganizations = request.Action == BulkActionKind.ForcePasswordChange
+        var otherOrganizations = IsAccountWide(request.Action)
             ? (await op.Db.Memberships.AsNoTracking()
                 .Where(m => m.OrganizationId != organizationId && accountIds.Contains(m.AccountId))
                 .Select(m => new { m.AccountId, m.OrganizationId, m.Rank })
@@ -259,6 +267,7 @@ public sealed class BulkMemberService(OperationRunner runner, IDbContextFactory<
                 BulkActionKind.Unsuspend => !member.IsSuspended,
                 BulkActionKind.AddToGroup => groupMembers.Contains(member.Id),
                 BulkActionKind.RemoveFromGroup => !groupMembers.Contains(member.Id),
+                BulkActionKind.Unlock => member.LockoutEnd is null && member.AccessFailedCount == 0,
                 _ => false,
             };
             if (unchanged)
@@ -332,6 +341,21 @@ public sealed class BulkMemberService(OperationRunner runner, IDbContextFactory<
                     .SetProperty(a => a.ConcurrencyStamp, stamp), ct);
                 (verb, category, diff) = ("member.password_change_forced", ActivityCategory.Security, new() { ["mustChangePassword"] = (false, true) });
                 title = m => $"{actor.UserName} required {m.UserName} to change their password";
+                break;
+            case BulkActionKind.Unlock:
+                await op.Db.Users.Where(a => accounts.Contains(a.Id)).ExecuteUpdateAsync(s => s
+                    .SetProperty(a => a.LockoutEnd, (DateTimeOffset?)null)
+                    .SetProperty(a => a.AccessFailedCount, 0)
+                    .SetProperty(a => a.ConcurrencyStamp, stamp), ct);
+                (verb, category, diff) = ("member.unlocked", ActivityCategory.Security, new() { ["lockedOut"] = (true, false) });
+                title = m => $"{actor.UserName} unlocked {m.UserName}";
+                break;
+            case BulkActionKind.SignOutEverywhere:
+                await op.Db.Users.Where(a => accounts.Contains(a.Id)).ExecuteUpdateAsync(s => s
+                    .SetProperty(a => a.SecurityStamp, a => stamp + a.NormalizedUserName)
+                    .SetProperty(a => a.ConcurrencyStamp, stamp), ct);
+                (verb, category, diff) = ("member.signed_out_everywhere", ActivityCategory.Security, []);
+                title = m => $"{actor.UserName} signed {m.UserName} out everywhere";
                 break;
             case BulkActionKind.Suspend or BulkActionKind.Unsuspend:
                 var suspend = request.Action == BulkActionKind.Suspend;

@@ -40,6 +40,72 @@ public sealed class BulkMemberServiceTests(PortalServices portal) : IClassFixtur
     }
 
     [Fact]
+    public async Task HelpDeskUnlocksLockedMembersAndLeavesTheOthersAsTheyAre()
+    {
+        var organization = await Database.AddOrganizationAsync();
+        var helpDesk = await Database.AddMemberAsync(organization.Id, permissions: PortalPermissions.HelpDesk);
+        var locked = await Database.AddMemberAsync(organization.Id, configure: a => { a.LockoutEnd = DateTimeOffset.UtcNow.AddMinutes(30); a.AccessFailedCount = 5; });
+        var fine = await Database.AddMemberAsync(organization.Id);
+        var admin = await Database.AddMemberAsync(organization.Id, MemberRank.Admin, configure: a => a.LockoutEnd = DateTimeOffset.UtcNow.AddMinutes(30));
+
+        var outcomes = await ApplyAsync(helpDesk.Actor, new BulkRequest(BulkActionKind.Unlock, [locked.MembershipId, fine.MembershipId, admin.MembershipId], null));
+
+        Assert.Equal([BulkVerdict.WillChange, BulkVerdict.Unchanged, BulkVerdict.Refused], outcomes.Select(o => o.Verdict));
+        var after = await Database.QueryAsync(db => db.Users.Where(a => a.Id == locked.AccountId || a.Id == admin.AccountId).ToDictionaryAsync(a => a.Id));
+        Assert.Equal((null, 0), (after[locked.AccountId].LockoutEnd, after[locked.AccountId].AccessFailedCount));
+        Assert.NotNull(after[admin.AccountId].LockoutEnd);
+        Assert.Equal("member.unlocked", Assert.Single(await Database.ActivityForAsync(organization.Id)).Verb);
+    }
+
+    [Fact]
+    public async Task SigningOutEverywhereRotatesEachStampButNotForAnAccountElsewhereTheActorMayNotTouch()
+    {
+        var organization = await Database.AddOrganizationAsync();
+        var other = await Database.AddOrganizationAsync();
+        var helpDesk = await Database.AddMemberAsync(organization.Id, permissions: PortalPermissions.HelpDesk);
+        var here = await Database.AddMemberAsync(organization.Id);
+        var alsoElsewhere = await Database.AddMemberAsync(organization.Id);
+        await Database.AddMembershipAsync(other.Id, alsoElsewhere.AccountId);
+        var stamps = await StampsAsync(here, alsoElsewhere);
+
+        var outcomes = await ApplyAsync(helpDesk.Actor, new BulkRequest(BulkActionKind.SignOutEverywhere, [here.MembershipId, alsoElsewhere.MembershipId], null));
+
+        Assert.Equal([BulkVerdict.WillChange, BulkVerdict.Refused], outcomes.Select(o => o.Verdict));
+        var after = await StampsAsync(here, alsoElsewhere);
+        Assert.NotEqual(stamps[0], after[0]);
+        Assert.Equal(stamps[1], after[1]);
+        Assert.Equal("member.signed_out_everywhere", Assert.Single(await Database.ActivityForAsync(organization.Id)).Verb);
+    }
+
+    [Fact]
+    public async Task AddingToAGroupThatGrantsMoreThanTheActorHoldsIsRefusedPerMember()
+    {
+        var organization = await Database.AddOrganizationAsync();
+        var manager = await Database.AddMemberAsync(organization.Id, permissions: [PortalPermissions.ViewUsers, PortalPermissions.ManageGroups]);
+        var target = await Database.AddMemberAsync(organization.Id);
+        var powerful = Guid.NewGuid();
+        await Database.ExecuteAsync(db => Task.FromResult(db.Groups.Add(new Group
+        {
+            Id = powerful, OrganizationId = organization.Id, Name = "Powerful", CreatedAt = DateTime.UtcNow,
+            Permissions = [new GroupPermission { Permission = PortalPermissions.ManageUsers }],
+        })));
+
+        var outcomes = await ApplyAsync(manager.Actor, new BulkRequest(BulkActionKind.AddToGroup, [target.MembershipId], null, powerful));
+
+        var outcome = Assert.Single(outcomes);
+        Assert.Equal((BulkVerdict.Refused, "The group Powerful grants manage_users, which you do not hold yourself."), (outcome.Verdict, outcome.Reason));
+        Assert.False(await Database.QueryAsync(db => db.GroupMembers.AnyAsync(g => g.GroupId == powerful)));
+    }
+
+    private Task<List<string?>> StampsAsync(params TestMember[] members) =>
+        Database.QueryAsync(async db =>
+        {
+            var ids = members.Select(m => m.AccountId).ToList();
+            var stamps = await db.Users.Where(a => ids.Contains(a.Id)).ToDictionaryAsync(a => a.Id, a => a.SecurityStamp);
+            return ids.Select(id => stamps[id]).ToList();
+        });
+
+    [Fact]
     public async Task ApplyingSuspendsTheAllowedMembersWithOneRecordEachAndReportsEveryMember()
     {
         var organization = await Database.AddOrganizationAsync();
