@@ -10,6 +10,11 @@ if (args is ["benchmark", "bulk", ..])
     return await UserAdmin.Portal.Benchmarks.BulkBenchmark.MainAsync(args);
 }
 
+if (args is ["benchmark", "import", ..])
+{
+    return await UserAdmin.Portal.Benchmarks.ImportBenchmark.MainAsync(args);
+}
+
 try
 {
     var builder = WebApplication.CreateBuilder(args);
