@@ -34,6 +34,17 @@ public sealed partial class CapturingEmailSender : IEmailSender
         return (Guid.Parse(match.Groups[1].Value), Uri.UnescapeDataString(match.Groups[2].Value));
     }
 
+    /// <summary>The account id and token of a reset link in a message's text body.</summary>
+    public static (Guid AccountId, string Token) ResetLink(EmailMessage message)
+    {
+        var match = Reset().Match(message.TextBody);
+        Assert.True(match.Success, "The message has no password reset link.");
+        return (Guid.Parse(match.Groups[1].Value), Uri.UnescapeDataString(match.Groups[2].Value));
+    }
+
+    [GeneratedRegex(@"/Account/ResetPassword\?user=([0-9a-f-]{36})&token=([A-Za-z0-9_%-]+)")]
+    private static partial Regex Reset();
+
     [GeneratedRegex(@"/Account/Activate\?user=([0-9a-f-]{36})&token=([A-Za-z0-9_%-]+)")]
     private static partial Regex Link();
 }

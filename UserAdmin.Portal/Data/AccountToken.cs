@@ -7,6 +7,7 @@ public enum AccountTokenPurpose
 {
     Activation = 0,
     PasswordReset = 1,
+    EmailConfirmation = 2,
 }
 
 /// <summary>

@@ -4,6 +4,8 @@ using UserAdmin.Portal.Components;
 using UserAdmin.Portal.Components.Account;
 using UserAdmin.Portal.Features.Accounts;
 using UserAdmin.Portal.Features.Activation;
+using UserAdmin.Portal.Features.BotChallenge;
+using UserAdmin.Portal.Features.Passwords;
 using UserAdmin.Portal.Features.Demo;
 using UserAdmin.Portal.Features.Email;
 using UserAdmin.Portal.Features.Members;
@@ -49,6 +51,9 @@ public static class PortalHosting
         services.AddSingleton<UserAdmin.Portal.Features.Members.Devices.MemberDeviceService>();
         services.AddSingleton<UserAdmin.Portal.Features.Dashboard.DashboardService>();
         services.AddSingleton<UserAdmin.Portal.Features.Passwords.PasswordAdminService>();
+        services.AddSingleton<UserAdmin.Portal.Features.Passwords.PasswordResetService>();
+        services.AddSingleton<UserAdmin.Portal.Features.BotChallenge.BotChallengeService>();
+        services.AddPublicFormLimits(portal);
         services.AddSingleton<UserAdmin.Portal.Features.Activity.ActivityFeedService>();
         services.AddSingleton<OwnPasswordService>();
         services.AddSingleton<ActivationService>();
@@ -95,11 +100,13 @@ public static class PortalHosting
         app.UseForcedPasswordChange();
         app.UseAuthorization();
         app.UseAntiforgery();
+        app.UseRateLimiter();
 
         app.MapStaticAssets();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         app.MapPortalAccountEndpoints();
         app.MapMemberExport();
+        app.MapBotChallenge();
         return app;
     }
 
@@ -113,6 +120,8 @@ public static class PortalHosting
             var path = context.Request.Path;
             var exempt = path.StartsWithSegments("/Account/ChangePassword")
                 || path.StartsWithSegments("/Account/Activate")
+                || path.StartsWithSegments("/Account/ResetPassword")
+                || path.StartsWithSegments("/Account/ConfirmEmail")
                 || path.StartsWithSegments("/Account/Logout")
                 || path.StartsWithSegments("/_framework")
                 || path.StartsWithSegments("/_content")

@@ -21,12 +21,41 @@ public sealed class PortalOptions
     public TokenOptions Tokens { get; set; } = new();
 
     public PasswordSettings Passwords { get; set; } = new();
+    public BotChallengeSettings BotChallenge { get; set; } = new();
 }
 
 public sealed class PasswordSettings
 {
     /// <summary>How long a help-desk temporary password works if its owner does not use it to choose their own.</summary>
     public int TemporaryPasswordHours { get; set; } = 24;
+
+    /// <summary>
+    /// The public reset form always takes at least this long to answer, whether or not the account exists, so its
+    /// timing tells nothing (email goes out in the background).
+    /// </summary>
+    public int ResetRequestMinimumMilliseconds { get; set; } = 400;
+
+    /// <summary>Reset requests one client address may send per window (the rate limiter answers 429 beyond).</summary>
+    public int ResetRequestsPerAddress { get; set; } = 10;
+
+    /// <summary>Reset emails one account (or one typed username/email) can receive per window; beyond, requests are quietly dropped.</summary>
+    public int ResetRequestsPerAccount { get; set; } = 3;
+
+    public int ResetRequestWindowMinutes { get; set; } = 15;
+}
+
+/// <summary>The self-hosted proof-of-work challenge (ALTCHA) on public forms.</summary>
+public sealed class BotChallengeSettings
+{
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>The HMAC key that signs challenges; a random one per process when not configured (fine for one server).</summary>
+    public string? HmacKey { get; set; }
+
+    /// <summary>The largest number the browser may have to try: the work asked of it (~0.1–1 s at the default).</summary>
+    public int MaxNumber { get; set; } = 100_000;
+
+    public int LifetimeMinutes { get; set; } = 10;
 }
 
 /// <summary>The first organization and its SUPER admin, created on an empty database.</summary>

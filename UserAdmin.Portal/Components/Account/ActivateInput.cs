@@ -12,3 +12,10 @@ public sealed class ActivateInput
     [Compare(nameof(NewPassword), ErrorMessage = "The two passwords do not match.")]
     public string ConfirmPassword { get; set; } = "";
 }
+
+public sealed class ForgotPasswordInput
+{
+    [Required(ErrorMessage = "Enter your username or email address.")]
+    [StringLength(256, ErrorMessage = "That is longer than any username or email address.")]
+    public string Login { get; set; } = "";
+}

@@ -22,6 +22,8 @@ internal static class EmailRegistration
         var services = builder.Services;
         services.AddSingleton(new PortalLinks(baseUrl));
         services.AddSingleton<EmailTemplates>();
+        services.AddSingleton<EmailOutbox>();
+        services.AddHostedService<EmailOutboxSender>();
 
         if (email.Mode == EmailMode.Smtp)
         {

@@ -14,6 +14,12 @@ public sealed class PortalLinks(Uri publicBaseUrl)
     public Uri Activation(Guid accountId, string token) =>
         new(_base, $"Account/Activate?user={accountId:D}&token={Uri.EscapeDataString(token)}");
 
+    public Uri PasswordReset(Guid accountId, string token) =>
+        new(_base, $"Account/ResetPassword?user={accountId:D}&token={Uri.EscapeDataString(token)}");
+
+    public Uri EmailConfirmation(Guid accountId, string token) =>
+        new(_base, $"Account/ConfirmEmail?user={accountId:D}&token={Uri.EscapeDataString(token)}");
+
     public Uri SignIn() => new(_base, "Account/Login");
 
     /// <summary>An absolute http(s) address, or null with the reason.</summary>
