@@ -42,6 +42,17 @@ public sealed partial class CapturingEmailSender : IEmailSender
         return (Guid.Parse(match.Groups[1].Value), Uri.UnescapeDataString(match.Groups[2].Value));
     }
 
+    /// <summary>The account id and token of an email-confirmation link in a message's text body.</summary>
+    public static (Guid AccountId, string Token) ConfirmationLink(EmailMessage message)
+    {
+        var match = Confirm().Match(message.TextBody);
+        Assert.True(match.Success, "The message has no confirmation link.");
+        return (Guid.Parse(match.Groups[1].Value), Uri.UnescapeDataString(match.Groups[2].Value));
+    }
+
+    [GeneratedRegex(@"/Account/ConfirmEmail\?user=([0-9a-f-]{36})&token=([A-Za-z0-9_%-]+)")]
+    private static partial Regex Confirm();
+
     [GeneratedRegex(@"/Account/ResetPassword\?user=([0-9a-f-]{36})&token=([A-Za-z0-9_%-]+)")]
     private static partial Regex Reset();
 

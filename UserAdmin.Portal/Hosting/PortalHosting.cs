@@ -56,6 +56,7 @@ public static class PortalHosting
         services.AddPublicFormLimits(portal);
         services.AddSingleton<UserAdmin.Portal.Features.Activity.ActivityFeedService>();
         services.AddSingleton<OwnPasswordService>();
+        services.AddSingleton<EmailConfirmationService>();
         services.AddSingleton<ActivationService>();
         services.AddSingleton<DemoSeeder>();
         services.AddSingleton<MemberQueryService>();

@@ -23,7 +23,7 @@ public sealed class MemberProfileServiceTests(PortalServices portal) : IClassFix
         var result = await Service.UpdateProfileAsync(admin.Actor, target.AccountId,
             new ProfileInput { FirstName = " Zoë ", LastName = "O'Brien", DisplayName = "", Email = email }, before.ConcurrencyStamp!);
 
-        Assert.Equal(new ProfileSaved(true, true), result.Value);
+        Assert.Equal(new ProfileSaved(true, true, ConfirmationSent: true), result.Value);
         var after = await AccountAsync(target);
         Assert.Equal(("Zoë", "O'Brien", "Zoë O'Brien", email), (after.FirstName, after.LastName, after.DisplayName, after.Email));
         Assert.Equal(email.ToUpperInvariant(), after.NormalizedEmail);

@@ -1,6 +1,8 @@
 using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using UserAdmin.Portal.Data;
+using UserAdmin.Portal.Features.Accounts;
+using UserAdmin.Portal.Features.Email;
 using UserAdmin.Portal.Features.Shared;
 using UserAdmin.Portal.Features.Users;
 using UserAdmin.Portal.Realtime;
@@ -22,10 +24,12 @@ public sealed class PropertyInput
 }
 
 /// <summary>What a profile save did: whether the email changed (and so now waits for confirmation).</summary>
-public sealed record ProfileSaved(bool Changed, bool EmailChanged);
+/// <summary>What a profile save did; <see cref="ConfirmationProblem"/> says why a confirmation email did not leave.</summary>
+public sealed record ProfileSaved(bool Changed, bool EmailChanged, bool ConfirmationSent = false, string? ConfirmationProblem = null);
 
 /// <summary>A member's names, email and custom properties. Account-wide data: the rules check every organization.</summary>
-public sealed partial class MemberProfileService(OperationRunner runner, IDbContextFactory<PortalDbContext> dbFactory)
+public sealed partial class MemberProfileService(
+    OperationRunner runner, IDbContextFactory<PortalDbContext> dbFactory, EmailConfirmationService confirmations, IEmailSender email)
 {
     public const int MaxProperties = 50;
 
@@ -77,9 +81,15 @@ public sealed partial class MemberProfileService(OperationRunner runner, IDbCont
         return errors;
     }
 
-    public Task<OperationResult<ProfileSaved>> UpdateProfileAsync(
-        Actor actor, Guid accountId, ProfileInput input, string expectedAccountVersion, CancellationToken ct = default) =>
-        runner.RunAsMemberAsync<ProfileSaved>(actor, PortalPermissions.ManageUsers, async op =>
+    /// <summary>
+    /// Saves names and email. A changed email is unconfirmed, ends the links sent to the old address, and (for an
+    /// active account) gets a confirmation link, emailed after commit.
+    /// </summary>
+    public async Task<OperationResult<ProfileSaved>> UpdateProfileAsync(
+        Actor actor, Guid accountId, ProfileInput input, string expectedAccountVersion, CancellationToken ct = default)
+    {
+        EmailMessage? confirmation = null;
+        var result = await runner.RunAsMemberAsync<ProfileSaved>(actor, PortalPermissions.ManageUsers, async op =>
         {
             var errors = Validate(input);
             if (errors.Count > 0)
@@ -125,6 +135,7 @@ public sealed partial class MemberProfileService(OperationRunner runner, IDbCont
 
                 // Links sent to the old address (reset, confirmation) stop working.
                 account.SecurityStamp = Guid.NewGuid().ToString("N");
+                confirmation = await confirmations.AddressChangedAsync(op, account, ct);
             }
 
             account.FirstName = first;
@@ -143,6 +154,15 @@ public sealed partial class MemberProfileService(OperationRunner runner, IDbCont
             op.Notify(ChangeEntities.Member, account.Id.ToString(), "member.profile_updated", record);
             return OperationResult<ProfileSaved>.Ok(new ProfileSaved(true, emailChanged));
         }, ct);
+
+        if (!result.Succeeded || confirmation is null)
+        {
+            return result;
+        }
+
+        var delivery = await email.SendAsync(confirmation, ct);
+        return OperationResult<ProfileSaved>.Ok(result.Value! with { ConfirmationSent = delivery.Sent, ConfirmationProblem = delivery.Problem });
+    }
 
     public async Task<IReadOnlyList<PropertyInput>> GetPropertiesAsync(Actor actor, Guid accountId, CancellationToken ct = default)
     {
