@@ -11,6 +11,9 @@ public sealed record PortalServerOptions
     public bool AdminMustChangePassword { get; init; }
 
     public int MaxFailedAttempts { get; init; } = 5;
+
+    /// <summary>Configuration on top (environment variable names, e.g. Portal__Email__Mode).</summary>
+    public IReadOnlyDictionary<string, string> Settings { get; init; } = new Dictionary<string, string>();
 }
 
 /// <summary>
@@ -60,6 +63,13 @@ public sealed partial class PortalServer : IAsyncDisposable
         env["Portal__Bootstrap__AdminPassword"] = AdminPassword;
         env["Portal__Bootstrap__AdminMustChangePassword"] = options.AdminMustChangePassword ? "true" : "false";
         env["Portal__Lockout__MaxFailedAttempts"] = options.MaxFailedAttempts.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        // Little work for the bot challenge: the browser solves it in a blink, and the check is still real.
+        env["Portal__BotChallenge__MaxNumber"] = "5000";
+        foreach (var (name, value) in options.Settings)
+        {
+            env[name] = value;
+        }
 
         _process = new Process { StartInfo = start, EnableRaisingEvents = true };
         _process.OutputDataReceived += (_, e) => OnOutput(e.Data);
