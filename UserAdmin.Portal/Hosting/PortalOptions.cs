@@ -21,6 +21,9 @@ public sealed class PortalOptions
     public TokenOptions Tokens { get; set; } = new();
 
     public PasswordSettings Passwords { get; set; } = new();
+
+    /// <summary>Usernames of the instance operators, who may create organizations (/organizations/new).</summary>
+    public List<string> Operators { get; set; } = [];
 }
 
 public sealed class PasswordSettings
