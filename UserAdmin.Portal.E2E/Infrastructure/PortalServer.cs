@@ -11,6 +11,9 @@ public sealed record PortalServerOptions
     public bool AdminMustChangePassword { get; init; }
 
     public int MaxFailedAttempts { get; init; } = 5;
+
+    /// <summary>Usernames given <c>Portal:Operators</c> (they may create organizations).</summary>
+    public IReadOnlyList<string> Operators { get; init; } = [];
 }
 
 /// <summary>
@@ -60,6 +63,10 @@ public sealed partial class PortalServer : IAsyncDisposable
         env["Portal__Bootstrap__AdminPassword"] = AdminPassword;
         env["Portal__Bootstrap__AdminMustChangePassword"] = options.AdminMustChangePassword ? "true" : "false";
         env["Portal__Lockout__MaxFailedAttempts"] = options.MaxFailedAttempts.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        for (var i = 0; i < options.Operators.Count; i++)
+        {
+            env[$"Portal__Operators__{i}"] = options.Operators[i];
+        }
 
         _process = new Process { StartInfo = start, EnableRaisingEvents = true };
         _process.OutputDataReceived += (_, e) => OnOutput(e.Data);
