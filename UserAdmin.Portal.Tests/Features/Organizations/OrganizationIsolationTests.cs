@@ -77,6 +77,14 @@ public sealed class OrganizationIsolationTests(PortalAppFactory app) : IClassFix
 
         using var page = await client.GetAsync($"/users/{b.Member.AccountId}");
         Assert.StartsWith("/Account/AccessDenied", page.RedirectTarget(), StringComparison.Ordinal);
+
+        // The way out: the organizations page still opens and offers the organization the account is still in.
+        var organizations = await client.GetStringAsync("/organizations");
+        Assert.Contains($"value=\"{a.OrganizationId}\"", organizations, StringComparison.Ordinal);
+        Assert.DoesNotContain($"value=\"{b.OrganizationId}\"", organizations, StringComparison.Ordinal);
+        using var back = await SwitchAsync(client, organizations, a.OrganizationId, "/");
+        Assert.Equal("/", back.RedirectTarget());
+        Assert.Contains(a.Member.UserName, await client.GetStringAsync($"/users/{a.Member.AccountId}"), StringComparison.Ordinal);
     }
 
     private static Task<HttpResponseMessage> SwitchAsync(HttpClient client, string page, Guid organizationId, string returnUrl) =>

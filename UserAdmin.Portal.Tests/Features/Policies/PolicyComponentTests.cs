@@ -4,13 +4,12 @@ using Microsoft.AspNetCore.Components.Web;
 using Microsoft.EntityFrameworkCore;
 using UserAdmin.Portal.Data;
 using UserAdmin.Portal.Features.Members;
-using UserAdmin.Portal.Features.Organizations;
 using UserAdmin.Portal.Features.Policies;
 using UserAdmin.Portal.Tests.Infrastructure;
 
 namespace UserAdmin.Portal.Tests.Features.Policies;
 
-/// <summary>The policy members picker, the member page's policies editor and the organizations page, on the app's real services.</summary>
+/// <summary>The policy members picker and the member page's policies editor, on the app's real services.</summary>
 public sealed class PolicyComponentTests : PortalComponentTest
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
@@ -85,50 +84,6 @@ public sealed class PolicyComponentTests : PortalComponentTest
 
         editor.WaitForAssertion(() => Assert.Equal(1, saved), Wait);
         Assert.True(await portal.Database.QueryAsync(db => db.PolicyMembers.AnyAsync(p => p.PolicyId == direct && p.MembershipId == target.MembershipId)));
-    }
-
-    [Fact]
-    public async Task TheOrganizationsPageOffersASwitchToEveryOtherOrganizationAndAddingAccountsToASuper()
-    {
-        var (portal, organization, admin) = await UsePortalAsync(MemberRank.Super);
-        var other = await portal.Database.AddOrganizationAsync("Globex");
-        await portal.Database.AddMembershipAsync(other.Id, admin.AccountId);
-        SignInAs(admin.AccountId, organization.Id, admin.UserName);
-        Renderer.SetRendererInfo(new RendererInfo("Server", isInteractive: true));
-
-        var page = Render<OrganizationsPage>();
-
-        page.WaitForAssertion(() => Assert.Equal(2, page.FindAll("table[aria-label='Your organizations'] tbody tr").Count), Wait);
-        var current = page.Find($"tr[data-organization='{organization.Name}']");
-        Assert.NotNull(current.QuerySelector("[data-testid=current-marker]"));
-        Assert.Null(current.QuerySelector("form"));
-        var form = page.Find($"tr[data-organization='{other.Name}'] form");
-        Assert.Equal(("post", "Account/SwitchOrganization"), (form.GetAttribute("method"), form.GetAttribute("action")));
-        Assert.Equal(other.Id.ToString(), form.QuerySelector("input[name=organizationId]")!.GetAttribute("value"));
-        Assert.NotNull(form.QuerySelector($"input[type=hidden][name={PortalHttp.AntiforgeryField}]"));
-
-        var account = await portal.Database.AddMemberAsync(other.Id);
-        page.Find("input[aria-label='Username or email']").Change(account.UserName);
-        await page.Find("form[aria-label='Add an existing account']").SubmitAsync();
-
-        page.WaitForAssertion(() => Assert.True(portal.Database.QueryAsync(db => db.Memberships.AnyAsync(m => m.OrganizationId == organization.Id && m.AccountId == account.AccountId)).GetAwaiter().GetResult()), Wait);
-        page.Find("input[aria-label='Username or email']").Change(account.UserName);
-        await page.Find("form[aria-label='Add an existing account']").SubmitAsync();
-        page.WaitForAssertion(() => Assert.Contains($"{account.UserName} is already a member of this organization.", page.Find(".validation-message").TextContent, StringComparison.Ordinal), Wait);
-    }
-
-    [Fact]
-    public async Task AnAdminWhoIsNotSuperCannotAddAccounts()
-    {
-        var (_, organization, admin) = await UsePortalAsync(MemberRank.Admin);
-        SignInAs(admin.AccountId, organization.Id, admin.UserName);
-        Renderer.SetRendererInfo(new RendererInfo("Server", isInteractive: true));
-
-        var page = Render<OrganizationsPage>();
-
-        page.WaitForAssertion(() => Assert.Single(page.FindAll("table[aria-label='Your organizations'] tbody tr")), Wait);
-        Assert.Empty(page.FindAll("form[aria-label='Add an existing account']"));
-        Assert.Empty(page.FindAll("a[href='organizations/new']"));
     }
 
     private async Task<(PortalServices Portal, TestOrganization Organization, TestMember Admin)> UsePortalAsync(MemberRank rank = MemberRank.Super)
