@@ -86,6 +86,38 @@ public sealed class PolicyComponentTests : PortalComponentTest
         Assert.True(await portal.Database.QueryAsync(db => db.PolicyMembers.AnyAsync(p => p.PolicyId == direct && p.MembershipId == target.MembershipId)));
     }
 
+    [Fact]
+    public async Task ThePoliciesListShowsAnotherAdminsNewPolicyLive()
+    {
+        var (portal, organization, admin) = await UsePortalAsync();
+        var other = await portal.Database.AddMemberAsync(organization.Id, MemberRank.Admin);
+        SignInAs(admin.AccountId, organization.Id, admin.UserName);
+        Renderer.SetRendererInfo(new RendererInfo("Server", isInteractive: true));
+        var page = Render<PoliciesPage>();
+        page.WaitForAssertion(() => Assert.Contains("No policies yet.", page.Markup, StringComparison.Ordinal), Wait);
+
+        await portal.Get<PolicyService>().CreateAsync(other.Actor, "Night access", "After 22:00");
+
+        page.WaitForAssertion(() => Assert.Contains("Night access", page.Find("table[aria-label='Policies']").TextContent, StringComparison.Ordinal), Wait);
+    }
+
+    [Fact]
+    public async Task APolicyPageSaysSoWhenAnotherAdminDeletesThePolicy()
+    {
+        var (portal, organization, admin) = await UsePortalAsync();
+        var other = await portal.Database.AddMemberAsync(organization.Id, MemberRank.Admin);
+        var id = (await portal.Get<PolicyService>().CreateAsync(admin.Actor, "Temporary", "")).Value;
+        SignInAs(admin.AccountId, organization.Id, admin.UserName);
+        Renderer.SetRendererInfo(new RendererInfo("Server", isInteractive: true));
+        var page = Render<PolicyPage>(p => p.Add(x => x.PolicyId, id));
+        page.WaitForAssertion(() => Assert.Equal("Temporary", page.Find("h1").TextContent), Wait);
+
+        await portal.Get<PolicyService>().DeleteAsync(other.Actor, id);
+
+        page.WaitForAssertion(() => Assert.Equal($"{other.UserName} deleted this policy just now.", page.Find(".form-alert").TextContent), Wait);
+        Assert.Empty(page.FindAll("h1"));
+    }
+
     private async Task<(PortalServices Portal, TestOrganization Organization, TestMember Admin)> UsePortalAsync(MemberRank rank = MemberRank.Super)
     {
         var portal = await PortalServices.CreateAsync();
