@@ -14,6 +14,9 @@ public sealed record PortalServerOptions
 
     /// <summary>Configuration on top (environment variable names, e.g. Portal__Email__Mode).</summary>
     public IReadOnlyDictionary<string, string> Settings { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Usernames given <c>Portal:Operators</c> (they may create organizations).</summary>
+    public IReadOnlyList<string> Operators { get; init; } = [];
 }
 
 /// <summary>
@@ -63,6 +66,10 @@ public sealed partial class PortalServer : IAsyncDisposable
         env["Portal__Bootstrap__AdminPassword"] = AdminPassword;
         env["Portal__Bootstrap__AdminMustChangePassword"] = options.AdminMustChangePassword ? "true" : "false";
         env["Portal__Lockout__MaxFailedAttempts"] = options.MaxFailedAttempts.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        for (var i = 0; i < options.Operators.Count; i++)
+        {
+            env[$"Portal__Operators__{i}"] = options.Operators[i];
+        }
 
         // Little work for the bot challenge: the browser solves it in a blink, and the check is still real.
         env["Portal__BotChallenge__MaxNumber"] = "5000";

@@ -64,6 +64,9 @@ public static class PortalHosting
         services.AddSingleton<BulkMemberService>();
         services.AddSingleton<SavedViewService>();
         services.AddSingleton<UserAdmin.Portal.Features.Users.Import.MemberImportService>();
+        services.AddSingleton<UserAdmin.Portal.Features.Policies.PolicyService>();
+        services.AddSingleton<OrganizationMembershipService>();
+        services.AddSingleton<InstanceOperators>();
         services.AddScoped<SignInService>();
         services.AddHostedService<DatabaseInitializer>();
         return builder;

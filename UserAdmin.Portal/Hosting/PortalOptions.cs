@@ -22,6 +22,9 @@ public sealed class PortalOptions
 
     public PasswordSettings Passwords { get; set; } = new();
     public BotChallengeSettings BotChallenge { get; set; } = new();
+
+    /// <summary>Usernames of the instance operators, who may create organizations (/organizations/new).</summary>
+    public List<string> Operators { get; set; } = [];
 }
 
 public sealed class PasswordSettings

@@ -12,9 +12,9 @@ public static class NavItems
         new("Dashboard", "/", "dashboard", null, true),
         new("Users", "/users", "group", PortalPermissions.ViewUsers, true),
         new("Groups", "/groups", "workspaces", PortalPermissions.ManageGroups, true),
-        new("Policies", "/policies", "policy", PortalPermissions.ManageGroups, false),
+        new("Policies", "/policies", "policy", PortalPermissions.ManageGroups, true),
         new("Activity", "/activity", "history", PortalPermissions.ViewActivity, false),
-        new("Organizations", "/organizations", "domain", null, false),
+        new("Organizations", "/organizations", "domain", null, true),
         new("API keys", "/api-keys", "key", null, false),
     ];
 

@@ -182,7 +182,7 @@ public sealed class MemberAccessService(OperationRunner runner, IDbContextFactor
 
     /// <summary>Assigns a policy to the member directly, or takes the direct assignment away.</summary>
     public Task<OperationResult<bool>> SetPolicyAsync(
-        Actor actor, Guid accountId, Guid policyId, bool assigned, string expectedVersion, CancellationToken ct = default) =>
+        Actor actor, Guid accountId, Guid policyId, bool assigned, string? expectedVersion, CancellationToken ct = default) =>
         runner.RunAsMemberAsync<bool>(actor, PortalPermissions.ManageGroups, async op =>
         {
             // Policies are access, like groups: the same rule (not on oneself; ADMIN/SUPER targets need SUPER).

@@ -54,6 +54,9 @@ public sealed record MemberDetail
 
     public bool ViewerHolds(string permission) => ViewerPermissions.Contains(permission);
 
+    /// <summary>The viewer's rank here: memberships in other organizations are a SUPER's business.</summary>
+    public MemberRank ViewerRank { get; init; }
+
     public bool IsLockedOut(DateTimeOffset now) => LockoutEnd > now;
 }
 
@@ -141,6 +144,7 @@ public sealed class MemberDetailService(IDbContextFactory<PortalDbContext> dbFac
             AccountVersion = account.ConcurrencyStamp ?? "",
             Can = new MemberCapabilities(decisions),
             ViewerPermissions = PortalPermissions.All.Where(viewer.Has).ToHashSet(),
+            ViewerRank = viewer.Rank,
         });
     }
 }
