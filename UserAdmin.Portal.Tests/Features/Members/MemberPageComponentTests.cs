@@ -119,7 +119,7 @@ public sealed class MemberPageComponentTests : PortalComponentTest
         Assert.Equal(["Password and sign-in", "Activity"], page.FindAll(".member-tabs [role=tab]").Select(t => t.TextContent.Trim()));
         Assert.Empty(page.FindAll("[aria-label='Member actions']"));
         Assert.Empty(page.FindAll("#profile-email"));
-        Assert.Equal(["Force password change", "Set temporary password", "Unlock", "Sign out everywhere"],
+        Assert.Equal(["Force password change", "Set temporary password", "Send reset link", "Unlock", "Sign out everywhere"],
             page.FindAll("[aria-label='Password actions'] .rz-button-text").Select(b => b.TextContent.Trim()));
     }
 
@@ -253,8 +253,12 @@ public sealed class MemberPageComponentTests : PortalComponentTest
 
         page.Find("input[aria-label='Smartcard number 1']").Change("12345678");
         page.Find("input[aria-label='Smartcard label 1']").Change("Front door");
+        var version = page.Find("section.member-page").GetAttribute("data-version");
         await page.InvokeAsync(() => IElementButton(page, "Save smartcards").Click());
         page.WaitForAssertion(() => Assert.Equal(1, portal.Database.QueryAsync(db => db.Smartcards.CountAsync(c => c.AccountId == target.AccountId)).GetAwaiter().GetResult()), TimeSpan.FromSeconds(10));
+
+        // The page reloads the member after a save; the next editor is used once that is done.
+        page.WaitForAssertion(() => Assert.NotEqual(version, page.Find("section.member-page").GetAttribute("data-version")), TimeSpan.FromSeconds(10));
 
         IElementButton(page, "Add computer username").Click();
         page.Find("input[aria-label='Computer username 1']").Change("ACME\\grace");
