@@ -85,6 +85,9 @@ public sealed partial class PortalServer : IAsyncDisposable
 
     public string BaseUrl { get; private set; } = "";
 
+    /// <summary>The portal process, for benchmarks that read its memory.</summary>
+    public int ProcessId => _process.Id;
+
     public string OrganizationDisplayName => "Northwind Test Organization";
 
     public string AdminUserName => "e2e.admin";

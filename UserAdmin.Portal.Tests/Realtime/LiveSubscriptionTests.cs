@@ -47,6 +47,32 @@ public sealed class LiveSubscriptionTests
     }
 
     [Fact]
+    public async Task AChangeShowsAtOnceAndWhatFollowsWaitsForThePause()
+    {
+        var batches = new List<int>();
+        var first = new TaskCompletionSource();
+        var second = new TaskCompletionSource();
+        using var live = LiveSubscription.Start(_notifier, Org, _ => true,
+            batch =>
+            {
+                batches.Add(batch.Count);
+                (batches.Count == 1 ? first : second).TrySetResult();
+                return Task.CompletedTask;
+            },
+            work => work(), TimeSpan.FromSeconds(3));
+
+        await _notifier.PublishAsync([Notice("a")]);
+
+        // Not after the 3-second pause: the first change is applied right away.
+        await first.Task.WaitAsync(TimeSpan.FromSeconds(2));
+        await _notifier.PublishAsync([Notice("b")]);
+        await _notifier.PublishAsync([Notice("c")]);
+        Assert.False(second.Task.IsCompleted);
+        await second.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal([1, 2], batches);
+    }
+
+    [Fact]
     public async Task NothingIsAppliedAfterTheComponentIsGone()
     {
         var applied = 0;

@@ -1,10 +1,12 @@
 namespace UserAdmin.Portal.Realtime;
 
 /// <summary>
-/// A component's subscription to its organization's changes, for as long as the component lives. Notices that pass
-/// the filter are gathered for a short moment and handed over as one batch on the component's renderer (through
-/// the <c>invoke</c> it gives, its <c>InvokeAsync</c>), so a bulk action over thousands of members costs one
-/// refresh per moment, not one per member. No timer runs while nothing changes: this is not polling.
+/// A component's subscription to its organization's changes, for as long as the component lives. The first notice
+/// that passes the filter is applied almost at once (after a few milliseconds that gather what was published with it),
+/// on the component's renderer (through the <c>invoke</c> it gives, its <c>InvokeAsync</c>); notices that arrive
+/// meanwhile wait and are applied as one batch, at most one batch per <see cref="DefaultDelay"/>. So one change shows
+/// at once, and a bulk action over thousands of members costs a few refreshes, not one per member. No timer runs
+/// while nothing changes: this is not polling.
 /// </summary>
 public sealed class LiveSubscription : IDisposable
 {
@@ -15,6 +17,7 @@ public sealed class LiveSubscription : IDisposable
     private readonly TimeSpan _delay;
     private readonly IDisposable _subscription;
     private List<ChangeNotice>? _pending;
+    private bool _running;
     private bool _disposed;
 
     private LiveSubscription(
@@ -32,8 +35,11 @@ public sealed class LiveSubscription : IDisposable
         _subscription = notifier.Subscribe(organizationId, OnNoticeAsync);
     }
 
-    /// <summary>The moment notices are gathered for before they are applied.</summary>
+    /// <summary>The shortest time between two batches applied to one component.</summary>
     public static TimeSpan DefaultDelay { get; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>How long the first notice waits for others published with it (a bulk action's batch).</summary>
+    private static readonly TimeSpan GatherWindow = TimeSpan.FromMilliseconds(20);
 
     /// <param name="invoke">The component's <c>InvokeAsync</c>: the batch is applied on its renderer.</param>
     public static LiveSubscription Start(
@@ -66,35 +72,54 @@ public sealed class LiveSubscription : IDisposable
             }
 
             _pending = [notice];
+            if (_running)
+            {
+                // The running loop takes it after its pause.
+                return Task.CompletedTask;
+            }
+
+            _running = true;
         }
 
-        // The publisher is not kept waiting: the batch is applied later, on the component's own renderer.
-        _ = FlushLaterAsync();
+        // The publisher is not kept waiting: batches are applied later, on the component's own renderer.
+        _ = ApplyLoopAsync();
         return Task.CompletedTask;
     }
 
-    private async Task FlushLaterAsync()
+    private async Task ApplyLoopAsync()
     {
-        await Task.Delay(_delay);
-        List<ChangeNotice> batch;
-        lock (_gate)
+        await Task.Delay(GatherWindow < _delay ? GatherWindow : _delay);
+        while (true)
         {
-            if (_disposed || _pending is null)
+            List<ChangeNotice> batch;
+            lock (_gate)
             {
+                if (_disposed || _pending is null)
+                {
+                    _running = false;
+                    return;
+                }
+
+                batch = _pending;
+                _pending = null;
+            }
+
+            try
+            {
+                await _invoke(() => _apply(batch));
+            }
+            catch (ObjectDisposedException)
+            {
+                // The component went away (circuit closed) while the batch waited.
+                lock (_gate)
+                {
+                    _running = false;
+                }
+
                 return;
             }
 
-            batch = _pending;
-            _pending = null;
-        }
-
-        try
-        {
-            await _invoke(() => _apply(batch));
-        }
-        catch (ObjectDisposedException)
-        {
-            // The component went away (circuit closed) while the batch waited.
+            await Task.Delay(_delay);
         }
     }
 
