@@ -49,7 +49,7 @@ public static class PortalHosting
         services.AddSingleton<UserAdmin.Portal.Features.Members.Devices.MemberDeviceService>();
         services.AddSingleton<UserAdmin.Portal.Features.Dashboard.DashboardService>();
         services.AddSingleton<UserAdmin.Portal.Features.Passwords.PasswordAdminService>();
-        services.AddSingleton<UserAdmin.Portal.Features.Activity.ActivityFeedService>();
+        UserAdmin.Portal.Features.Activity.ActivityRegistration.AddPortalActivity(services, builder.Configuration);
         services.AddSingleton<OwnPasswordService>();
         services.AddSingleton<ActivationService>();
         services.AddSingleton<DemoSeeder>();
@@ -100,6 +100,7 @@ public static class PortalHosting
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         app.MapPortalAccountEndpoints();
         app.MapMemberExport();
+        UserAdmin.Portal.Features.Activity.ActivityExportEndpoints.MapActivityExport(app);
         return app;
     }
 

@@ -1,0 +1,240 @@
+using System.Data.Common;
+using System.Globalization;
+using System.Text;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using UserAdmin.Portal.Data;
+
+namespace UserAdmin.Portal.Features.Activity;
+
+/// <summary>Where a page starts: after (older than) or before (newer than) a record, by the feed's order (OccurredAt, Id).</summary>
+internal sealed record ActivityKey(DateTime OccurredAt, long Id);
+
+/// <summary>
+/// An <see cref="ActivityQuery"/> resolved for SQL: usernames turned into account ids (so the actor and target indexes
+/// serve them), the search split into full-text and short terms. Built by <see cref="ResolveAsync"/>; the page, the CSV
+/// export and the benchmark's raw baseline all run the SQL that <see cref="Build"/> writes.
+/// </summary>
+internal sealed class ActivitySql
+{
+    /// <summary>Full-text terms matching at least this many titles are "common": the page walks the time index instead.</summary>
+    internal const int CommonSearchMatches = 1000;
+
+    private const string Columns =
+        "a.Id, a.OccurredAt, a.ActorName, a.ActorAccountId, a.Verb, a.Title, a.Category, a.TargetName, a.TargetAccountId, a.ClientAddress, a.Diff";
+
+    public required Guid OrganizationId { get; init; }
+    public Guid? Member { get; init; }
+    public (string Column, object? Value)? Actor { get; init; }
+    public (string Column, object Value)? Target { get; init; }
+    public string? Verb { get; init; }
+    public ActivityCategory? Category { get; init; }
+    public DateTime? From { get; init; }
+    public DateTime? To { get; init; }
+
+    /// <summary>An FTS5 query of quoted terms (any FTS syntax in the input is text inside the quotes).</summary>
+    public string? Match { get; init; }
+
+    /// <summary>LIKE patterns with <c>\</c> escaping <c>%</c>, <c>_</c> and itself.</summary>
+    public IReadOnlyList<string> Likes { get; init; } = [];
+
+    public static async Task<ActivitySql> ResolveAsync(PortalDbContext db, Guid organizationId, ActivityQuery query, CancellationToken ct)
+    {
+        var (match, likes) = SplitSearch(query.Search);
+        if (match is not null && await IsCommonAsync(db.Database.GetDbConnection(), match, ct))
+        {
+            // A common term fills a page within a few index entries: check titles while walking the time index
+            // rather than gathering every match first.
+            likes = [.. likes, .. Terms(query.Search).Where(t => t.EnumerateRunes().Count() >= 3).Select(Like)];
+            match = null;
+        }
+
+        return new ActivitySql
+        {
+            OrganizationId = organizationId,
+            Member = query.MemberAccountId,
+            Actor = string.IsNullOrWhiteSpace(query.Actor) ? null
+                : string.Equals(query.Actor.Trim(), "system", StringComparison.OrdinalIgnoreCase) ? ("a.ActorAccountId", null)
+                : await AccountAsync(db, query.Actor, ct) is { } actorId ? ("a.ActorAccountId", Guid(actorId))
+                : ("a.ActorName", query.Actor.Trim()),
+            Target = string.IsNullOrWhiteSpace(query.Target) ? null
+                : await AccountAsync(db, query.Target, ct) is { } targetId ? ("a.TargetAccountId", Guid(targetId))
+                : ("a.TargetName", query.Target.Trim()),
+            Verb = string.IsNullOrWhiteSpace(query.Verb) ? null : query.Verb.Trim(),
+            Category = query.Category,
+            From = query.From,
+            To = query.To,
+            Match = match,
+            Likes = likes,
+        };
+    }
+
+    /// <summary>
+    /// One page (or, without a limit, the whole feed for a stream) newest first; <paramref name="upward"/> reads the
+    /// records newer than the key, oldest first, for the page above.
+    /// </summary>
+    public void Build(DbCommand command, ActivityKey? key, bool upward, int? limit)
+    {
+        var direction = upward ? "" : " DESC";
+        var order = $" ORDER BY a.OccurredAt{direction}, a.Id{direction}";
+        var top = limit is { } n ? " LIMIT " + n.ToString(CultureInfo.InvariantCulture) : "";
+        var conditions = new StringBuilder();
+        void Add(string clause, string name, object? value)
+        {
+            conditions.Append(" AND ").Append(clause);
+            command.Parameters.Add(new SqliteParameter(name, value ?? DBNull.Value));
+        }
+
+        command.Parameters.Add(new SqliteParameter("@org", Guid(OrganizationId)));
+        if (Actor is { } actor)
+        {
+            if (actor.Value is null)
+            {
+                conditions.Append(" AND a.ActorAccountId IS NULL");
+            }
+            else
+            {
+                Add($"{actor.Column} = @actor", "@actor", actor.Value);
+            }
+        }
+
+        if (Target is { } target)
+        {
+            Add($"{target.Column} = @target", "@target", target.Value);
+        }
+
+        if (Verb is { } verb)
+        {
+            Add("a.Verb = @verb", "@verb", verb);
+        }
+
+        if (Category is { } category)
+        {
+            Add("a.Category = @category", "@category", (int)category);
+        }
+
+        if (From is { } from)
+        {
+            Add("a.OccurredAt >= @from", "@from", Time(from));
+        }
+
+        if (To is { } to)
+        {
+            Add("a.OccurredAt < @to", "@to", Time(to));
+        }
+
+        if (Match is { } match)
+        {
+            Add("a.Id IN (SELECT rowid FROM ActivitySearch WHERE ActivitySearch MATCH @match)", "@match", match);
+        }
+
+        for (var i = 0; i < Likes.Count; i++)
+        {
+            Add($"a.Title LIKE @like{i} ESCAPE '\\'", "@like" + i.ToString(CultureInfo.InvariantCulture), Likes[i]);
+        }
+
+        if (key is not null)
+        {
+            Add($"(a.OccurredAt, a.Id) {(upward ? ">" : "<")} (@keyAt, @keyId)", "@keyAt", Time(key.OccurredAt));
+            command.Parameters.Add(new SqliteParameter("@keyId", key.Id));
+        }
+
+        string Select(string? only) =>
+            $"SELECT {Columns} FROM Activity a WHERE a.OrganizationId = @org{only}{conditions}";
+
+        if (Member is { } member)
+        {
+            // What the member did and what was done to them: one index range each ((Org, Target, Time, Id) and
+            // (Org, Actor, Time, Id)), a page from each, merged.
+            command.Parameters.Add(new SqliteParameter("@member", Guid(member)));
+            command.CommandText = $"SELECT * FROM ({Select(" AND a.TargetAccountId = @member")}{order}{top})"
+                + $" UNION SELECT * FROM ({Select(" AND a.ActorAccountId = @member")}{order}{top})"
+                + $" ORDER BY OccurredAt{direction}, Id{direction}{top}";
+        }
+        else
+        {
+            command.CommandText = Select(null) + order + top;
+        }
+    }
+
+    public static ActivityItem Read(DbDataReader r) => new(
+        r.GetInt64(0),
+        ParseTime(r.GetString(1)),
+        r.GetString(2),
+        r.IsDBNull(3) ? null : System.Guid.Parse(r.GetString(3)),
+        r.GetString(4),
+        r.GetString(5),
+        (ActivityCategory)r.GetInt32(6),
+        r.GetString(7),
+        r.IsDBNull(8) ? null : System.Guid.Parse(r.GetString(8)),
+        r.IsDBNull(9) ? null : r.GetString(9),
+        ActivityFeedService.ParseDiff(r.IsDBNull(10) ? null : r.GetString(10)));
+
+    /// <summary>The search's words (at most 8, 200 characters in all).</summary>
+    internal static IEnumerable<string> Terms(string? search)
+    {
+        if (string.IsNullOrWhiteSpace(search))
+        {
+            return [];
+        }
+
+        var text = search.Trim();
+        text = text.Length > ActivityQuery.SearchMaxLength ? text[..ActivityQuery.SearchMaxLength] : text;
+        return text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).Distinct(StringComparer.OrdinalIgnoreCase).Take(8);
+    }
+
+    /// <summary>
+    /// Words of three characters or more go to the trigram index, each as a quoted FTS5 string (quotes doubled), so
+    /// <c>*</c>, <c>"</c>, <c>(</c>, <c>NEAR</c> and the like are only text. Shorter words cannot use trigrams: they
+    /// become LIKE patterns checked on the rows the other conditions (or the time index) lead to.
+    /// </summary>
+    internal static (string? Match, IReadOnlyList<string> Likes) SplitSearch(string? search)
+    {
+        var terms = Terms(search).ToList();
+        var full = terms.Where(t => t.EnumerateRunes().Count() >= 3).ToList();
+        var match = full.Count == 0 ? null : string.Join(' ', full.Select(t => "\"" + t.Replace("\"", "\"\"", StringComparison.Ordinal) + "\""));
+        return (match, terms.Except(full).Select(Like).ToList());
+    }
+
+    internal static string Like(string term) =>
+        "%" + term.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal) + "%";
+
+    /// <summary>One bounded look at the trigram index (it stops at <see cref="CommonSearchMatches"/>).</summary>
+    internal static async Task<bool> IsCommonAsync(DbConnection connection, string match, CancellationToken ct)
+    {
+        if (connection.State != System.Data.ConnectionState.Open)
+        {
+            await connection.OpenAsync(ct);
+        }
+
+        await using var probe = connection.CreateCommand();
+        probe.CommandText = $"SELECT COUNT(*) FROM (SELECT rowid FROM ActivitySearch WHERE ActivitySearch MATCH @match LIMIT {CommonSearchMatches})";
+        probe.Parameters.Add(new SqliteParameter("@match", match));
+        return Convert.ToInt32(await probe.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture) >= CommonSearchMatches;
+    }
+
+    /// <summary>The key of a record of this organization, or null when it is not there (or no longer: retention).</summary>
+    internal static async Task<ActivityKey?> KeyAsync(DbConnection connection, Guid organizationId, long id, CancellationToken ct)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT OccurredAt FROM Activity WHERE Id = @id AND OrganizationId = @org";
+        command.Parameters.Add(new SqliteParameter("@id", id));
+        command.Parameters.Add(new SqliteParameter("@org", Guid(organizationId)));
+        return await command.ExecuteScalarAsync(ct) is string at ? new ActivityKey(ParseTime(at), id) : null;
+    }
+
+    private static async Task<Guid?> AccountAsync(PortalDbContext db, string userName, CancellationToken ct)
+    {
+        var normalized = userName.Trim().ToUpperInvariant();
+        var ids = await db.Users.AsNoTracking().Where(u => u.NormalizedUserName == normalized).Select(u => u.Id).Take(1).ToListAsync(ct);
+        return ids.Count == 1 ? ids[0] : null;
+    }
+
+    // The values EF writes on SQLite: Guids as upper-case text, times as "yyyy-MM-dd HH:mm:ss.FFFFFFF" (which sorts as text).
+    internal static string Guid(Guid id) => id.ToString().ToUpperInvariant();
+
+    internal static string Time(DateTime utc) => utc.ToString("yyyy-MM-dd HH:mm:ss.FFFFFFF", CultureInfo.InvariantCulture);
+
+    private static DateTime ParseTime(string text) =>
+        DateTime.SpecifyKind(DateTime.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal), DateTimeKind.Utc);
+}
