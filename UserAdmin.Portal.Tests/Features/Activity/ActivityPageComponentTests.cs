@@ -85,6 +85,20 @@ public sealed class ActivityPageComponentTests : PortalComponentTest
     }
 
     [Fact]
+    public async Task ARecordsDiffShowsEachFieldBeforeAndAfterAsTextNeverMarkup()
+    {
+        var (portal, organization, admin) = await UsePortalAsync();
+        await new ActivityRecords(portal.Database, organization.Id).AddAsync("renamed",
+            diff: """{"displayName":{"before":"<b>Old</b>","after":"<script>alert(1)</script>"},"email":{"before":null,"after":"x@y.z"}}""");
+
+        var feed = Render<ActivityFeed>(p => p.Add(x => x.Actor, admin.Actor).Add(x => x.Query, new ActivityQuery()));
+
+        feed.WaitForAssertion(() => Assert.Equal("Changes (2)", feed.Find(".activity-diff summary").TextContent), TimeSpan.FromSeconds(10));
+        Assert.Equal(["displayName", "<b>Old</b>", "<script>alert(1)</script>", "email", "—", "x@y.z"], feed.FindAll(".activity-diff tbody td").Select(td => td.TextContent));
+        Assert.Empty(feed.FindAll(".activity-diff script, .activity-diff b"));
+    }
+
+    [Fact]
     public async Task ANewMatchingRecordIsPrependedLiveAndOneThatDoesNotMatchIsNot()
     {
         var (portal, organization, admin) = await UsePortalAsync();

@@ -40,15 +40,7 @@ internal sealed class ActivitySql
 
     public static async Task<ActivitySql> ResolveAsync(PortalDbContext db, Guid organizationId, ActivityQuery query, CancellationToken ct)
     {
-        var (match, likes) = SplitSearch(query.Search);
-        if (match is not null && await IsCommonAsync(db.Database.GetDbConnection(), match, ct))
-        {
-            // A common term fills a page within a few index entries: check titles while walking the time index
-            // rather than gathering every match first.
-            likes = [.. likes, .. Terms(query.Search).Where(t => t.EnumerateRunes().Count() >= 3).Select(Like)];
-            match = null;
-        }
-
+        var (match, likes) = await PlanSearchAsync(db.Database.GetDbConnection(), query.Search, ct);
         return new ActivitySql
         {
             OrganizationId = organizationId,
@@ -184,16 +176,88 @@ internal sealed class ActivitySql
     }
 
     /// <summary>
-    /// Words of three characters or more go to the trigram index, each as a quoted FTS5 string (quotes doubled), so
-    /// <c>*</c>, <c>"</c>, <c>(</c>, <c>NEAR</c> and the like are only text. Shorter words cannot use trigrams: they
-    /// become LIKE patterns checked on the rows the other conditions (or the time index) lead to.
+    /// Plans a title search. Words under three characters cannot use trigrams: they become LIKE patterns (with
+    /// <c>%</c>, <c>_</c> and <c>\</c> escaped) checked on the rows the other conditions lead to. A longer word goes to the
+    /// trigram index as its rarest trigrams — each a quoted FTS5 string (quotes doubled), so <c>*</c>, <c>"</c>,
+    /// <c>NEAR</c> and the like are only text — and is then checked exactly: with LIKE when it is ASCII (LIKE folds
+    /// ASCII case, as the index does), or as a whole FTS5 phrase otherwise (the index folds all case). Matching a whole
+    /// phrase costs as much as its most common trigram ("use" in every "user.…" title), while a few rare trigrams
+    /// find the candidates in a millisecond. When even those match many titles, the page walks the time index
+    /// checking titles instead (a common word fills a page within a few hundred records).
     /// </summary>
-    internal static (string? Match, IReadOnlyList<string> Likes) SplitSearch(string? search)
+    internal static async Task<(string? Match, IReadOnlyList<string> Likes)> PlanSearchAsync(DbConnection connection, string? search, CancellationToken ct)
     {
         var terms = Terms(search).ToList();
-        var full = terms.Where(t => t.EnumerateRunes().Count() >= 3).ToList();
-        var match = full.Count == 0 ? null : string.Join(' ', full.Select(t => "\"" + t.Replace("\"", "\"\"", StringComparison.Ordinal) + "\""));
-        return (match, terms.Except(full).Select(Like).ToList());
+        var likes = terms.Where(t => !IsFullText(t)).Select(Like).ToList();
+        var parts = new List<string>();
+        foreach (var term in terms.Where(IsFullText))
+        {
+            parts.AddRange((await RarestTrigramsAsync(connection, term, ct)).Select(Quote));
+            if (IsAscii(term))
+            {
+                likes.Add(Like(term));
+            }
+            else
+            {
+                parts.Add(Quote(term));
+            }
+        }
+
+        var match = parts.Count == 0 ? null : string.Join(' ', parts.Distinct(StringComparer.Ordinal));
+        if (match is not null && await IsCommonAsync(connection, match, ct))
+        {
+            return (null, terms.Select(Like).ToList());
+        }
+
+        return (match, likes);
+    }
+
+    private static bool IsFullText(string term) => term.EnumerateRunes().Count() >= 3;
+
+    private static bool IsAscii(string term) => term.All(char.IsAscii);
+
+    private static string Quote(string text) => "\"" + text.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+
+    /// <summary>Records sampled (the newest) to rank a word's trigrams by how often they occur.</summary>
+    internal const int TrigramSample = 2048;
+
+    /// <summary>
+    /// Up to three of the word's trigrams that occur least among the newest <see cref="TrigramSample"/> titles: one
+    /// bounded count per trigram (the index seeks the rowid range), a fraction of a millisecond each.
+    /// </summary>
+    internal static async Task<IReadOnlyList<string>> RarestTrigramsAsync(DbConnection connection, string term, CancellationToken ct)
+    {
+        var runes = term.EnumerateRunes().Select(r => r.ToString()).ToList();
+        var trigrams = Enumerable.Range(0, runes.Count - 2)
+            .Select(i => runes[i] + runes[i + 1] + runes[i + 2])
+            .DistinctBy(t => t.ToLowerInvariant())
+            .Take(16)
+            .ToList();
+        if (trigrams.Count <= 3)
+        {
+            return trigrams;
+        }
+
+        if (connection.State != System.Data.ConnectionState.Open)
+        {
+            await connection.OpenAsync(ct);
+        }
+
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COALESCE(MAX(Id), 0) FROM Activity";
+        var floor = Convert.ToInt64(await command.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture) - TrigramSample;
+        command.CommandText = "SELECT COUNT(*) FROM ActivitySearch WHERE ActivitySearch MATCH @trigram AND rowid > @floor";
+        var trigram = new SqliteParameter("@trigram", "");
+        command.Parameters.Add(trigram);
+        command.Parameters.Add(new SqliteParameter("@floor", floor));
+        var counts = new List<(string Trigram, long Count)>();
+        foreach (var t in trigrams)
+        {
+            trigram.Value = Quote(t);
+            counts.Add((t, Convert.ToInt64(await command.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture)));
+        }
+
+        return counts.OrderBy(c => c.Count).Take(3).Select(c => c.Trigram).ToList();
     }
 
     internal static string Like(string term) =>
