@@ -54,7 +54,7 @@ internal static class ActivityBenchmark
         var options = new DbContextOptionsBuilder<PortalDbContext>();
         DataExtensions.ConfigureSqlite(options, BenchmarkDatabase.ConnectionString(path));
         var factory = new PooledDbContextFactory<PortalDbContext>(options.Options);
-        var service = new ActivityFeedService(factory);
+        var service = new ActivityFeedService(factory, TimeProvider.System);
         var actor = new Actor(BenchmarkDatabase.AdminId, BenchmarkDatabase.OrganizationId);
         await using var raw = await BenchmarkDatabase.OpenAsync(path);
         var org = BenchmarkDatabase.OrganizationId;
@@ -75,18 +75,20 @@ internal static class ActivityBenchmark
             }
         };
 
-        // The same statements without EF: the cursor's key, the username's account, the search probe, the page.
+        // The same statements without EF: the cursor's key, the search plan, the username's account, the page (which admits the viewer).
         Func<Task> Raw(ActivityQuery query, long? before = null) => async () =>
         {
             var key = before is { } id ? await ActivitySql.KeyAsync(raw, org, id, default) : null;
             var (match, likes) = await ActivitySql.PlanSearchAsync(raw, query.Search, default);
 
-            async Task<object> AccountAsync(string name) =>
+            async Task<string> AccountAsync(string name) =>
                 await ScalarAsync<string>(raw, $"SELECT Id FROM AspNetUsers WHERE NormalizedUserName = '{name.ToUpperInvariant()}' LIMIT 1");
 
             var sql = new ActivitySql
             {
                 OrganizationId = org,
+                Viewer = BenchmarkDatabase.AdminId,
+                ViewerNow = DateTimeOffset.UtcNow,
                 Actor = query.Actor is { } a ? ("a.ActorAccountId", await AccountAsync(a)) : null,
                 Target = query.Target is { } t ? ("a.TargetAccountId", await AccountAsync(t)) : null,
                 Category = query.Category,

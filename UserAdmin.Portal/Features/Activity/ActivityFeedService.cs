@@ -33,7 +33,7 @@ public sealed record ActivityPage(IReadOnlyList<ActivityItem> Items, long? Older
 /// activity page use this one query path (and <see cref="StreamAsync"/> for the CSV export). Records are never edited
 /// or deleted here: the feed is append-only, only <see cref="ActivityRetention"/> removes old records.
 /// </summary>
-public sealed class ActivityFeedService(IDbContextFactory<PortalDbContext> dbFactory)
+public sealed class ActivityFeedService(IDbContextFactory<PortalDbContext> dbFactory, TimeProvider clock)
 {
     public const int MaxPageSize = 200;
 
@@ -44,11 +44,6 @@ public sealed class ActivityFeedService(IDbContextFactory<PortalDbContext> dbFac
     {
         pageSize = Math.Clamp(pageSize, 1, MaxPageSize);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        if (await AuthorizeAsync(db, actor, query, ct) is { } refused)
-        {
-            return OperationResult<ActivityPage>.Fail(refused);
-        }
-
         await db.Database.OpenConnectionAsync(ct);
         var connection = db.Database.GetDbConnection();
         var upward = before is null && after is not null;
@@ -59,11 +54,14 @@ public sealed class ActivityFeedService(IDbContextFactory<PortalDbContext> dbFac
             if (key is null)
             {
                 // The record the page started from is gone (retention) or never was this organization's.
-                return OperationResult<ActivityPage>.Ok(ActivityPage.Empty);
+                return await AuthorizeAsync(db, actor, query, ct) is { } refused
+                    ? OperationResult<ActivityPage>.Fail(refused)
+                    : OperationResult<ActivityPage>.Ok(ActivityPage.Empty);
             }
         }
 
         var sql = await ActivitySql.ResolveAsync(db, actor.OrganizationId, query, ct);
+        sql = sql with { Viewer = actor.AccountId, ViewerNow = clock.GetUtcNow() };
         await using var command = connection.CreateCommand();
         sql.Build(command, key, upward, pageSize + 1);
         var rows = new List<ActivityItem>(pageSize + 1);
@@ -73,6 +71,12 @@ public sealed class ActivityFeedService(IDbContextFactory<PortalDbContext> dbFac
             {
                 rows.Add(ActivitySql.Read(reader));
             }
+        }
+
+        // The statement admitted the viewer itself; an empty page may also mean a refusal, which the full check names.
+        if (rows.Count == 0 && await AuthorizeAsync(db, actor, query, ct) is { } refusal)
+        {
+            return OperationResult<ActivityPage>.Fail(refusal);
         }
 
         var more = rows.Count > pageSize;

@@ -15,7 +15,7 @@ internal sealed record ActivityKey(DateTime OccurredAt, long Id);
 /// serve them), the search split into full-text and short terms. Built by <see cref="ResolveAsync"/>; the page, the CSV
 /// export and the benchmark's raw baseline all run the SQL that <see cref="Build"/> writes.
 /// </summary>
-internal sealed class ActivitySql
+internal sealed record ActivitySql
 {
     /// <summary>Full-text terms matching at least this many titles are "common": the page walks the time index instead.</summary>
     internal const int CommonSearchMatches = 1000;
@@ -24,6 +24,15 @@ internal sealed class ActivitySql
         "a.Id, a.OccurredAt, a.ActorName, a.ActorAccountId, a.Verb, a.Title, a.Category, a.TargetName, a.TargetAccountId, a.ClientAddress, a.Diff";
 
     public required Guid OrganizationId { get; init; }
+
+    /// <summary>
+    /// When set, the statement itself admits only a viewer who may read this feed right now (active, activated, not
+    /// locked out; ADMIN or above or view_activity through a group, or reading their own feed), as a constant
+    /// sub-query SQLite evaluates once: the page needs no separate authorization round trip. An empty page is then
+    /// explained by the full check (ActivityFeedService).
+    /// </summary>
+    public Guid? Viewer { get; init; }
+    public DateTimeOffset ViewerNow { get; init; }
     public Guid? Member { get; init; }
     public (string Column, object? Value)? Actor { get; init; }
     public (string Column, object Value)? Target { get; init; }
@@ -40,17 +49,18 @@ internal sealed class ActivitySql
 
     public static async Task<ActivitySql> ResolveAsync(PortalDbContext db, Guid organizationId, ActivityQuery query, CancellationToken ct)
     {
-        var (match, likes) = await PlanSearchAsync(db.Database.GetDbConnection(), query.Search, ct);
+        var connection = db.Database.GetDbConnection();
+        var (match, likes) = await PlanSearchAsync(connection, query.Search, ct);
         return new ActivitySql
         {
             OrganizationId = organizationId,
             Member = query.MemberAccountId,
             Actor = string.IsNullOrWhiteSpace(query.Actor) ? null
                 : string.Equals(query.Actor.Trim(), "system", StringComparison.OrdinalIgnoreCase) ? ("a.ActorAccountId", null)
-                : await AccountAsync(db, query.Actor, ct) is { } actorId ? ("a.ActorAccountId", Guid(actorId))
+                : await AccountAsync(connection, query.Actor, ct) is { } actorId ? ("a.ActorAccountId", actorId)
                 : ("a.ActorName", query.Actor.Trim()),
             Target = string.IsNullOrWhiteSpace(query.Target) ? null
-                : await AccountAsync(db, query.Target, ct) is { } targetId ? ("a.TargetAccountId", Guid(targetId))
+                : await AccountAsync(connection, query.Target, ct) is { } targetId ? ("a.TargetAccountId", targetId)
                 : ("a.TargetName", query.Target.Trim()),
             Verb = string.IsNullOrWhiteSpace(query.Verb) ? null : query.Verb.Trim(),
             Category = query.Category,
@@ -125,14 +135,29 @@ internal sealed class ActivitySql
             Add($"a.Title LIKE @like{i} ESCAPE '\\'", "@like" + i.ToString(CultureInfo.InvariantCulture), Likes[i]);
         }
 
+        if (Viewer is { } viewer)
+        {
+            conditions.Append(" AND EXISTS (SELECT 1 FROM Memberships vm JOIN AspNetUsers va ON va.Id = vm.AccountId")
+                .Append(" WHERE vm.AccountId = @viewer AND vm.OrganizationId = @org AND vm.IsSuspended = 0 AND va.IsActivated = 1")
+                .Append(" AND (va.LockoutEnd IS NULL OR va.LockoutEnd <= @viewerNow)")
+                .Append(Member == viewer ? "" : " AND (vm.Rank >= 1 OR EXISTS (SELECT 1 FROM GroupMembers vgm JOIN GroupPermissions vgp ON vgp.GroupId = vgm.GroupId WHERE vgm.MembershipId = vm.Id AND vgp.Permission = @viewActivity))")
+                .Append(')');
+            command.Parameters.Add(new SqliteParameter("@viewer", Guid(viewer)));
+            command.Parameters.Add(new SqliteParameter("@viewerNow", ViewerNow.ToString("yyyy-MM-dd HH:mm:ss.fffffffzzz", CultureInfo.InvariantCulture)));
+            command.Parameters.Add(new SqliteParameter("@viewActivity", UserAdmin.Portal.Features.Shared.PortalPermissions.ViewActivity));
+        }
+
         if (key is not null)
         {
             Add($"(a.OccurredAt, a.Id) {(upward ? ">" : "<")} (@keyAt, @keyId)", "@keyAt", Time(key.OccurredAt));
             command.Parameters.Add(new SqliteParameter("@keyId", key.Id));
         }
 
+        // With full-text candidates (fewer than CommonSearchMatches, the plan's probe made sure) a unary + keeps SQLite
+        // from walking an organization index and testing each record against them: it reads the candidates by id.
+        var org = Match is null ? "a.OrganizationId" : "+a.OrganizationId";
         string Select(string? only) =>
-            $"SELECT {Columns} FROM Activity a WHERE a.OrganizationId = @org{only}{conditions}";
+            $"SELECT {Columns} FROM Activity a WHERE {org} = @org{only}{conditions}";
 
         if (Member is { } member)
         {
@@ -222,8 +247,9 @@ internal sealed class ActivitySql
     internal const int TrigramSample = 2048;
 
     /// <summary>
-    /// Up to three of the word's trigrams that occur least among the newest <see cref="TrigramSample"/> titles: one
-    /// bounded count per trigram (the index seeks the rowid range), a fraction of a millisecond each.
+    /// Up to three of the word's trigrams that occur least among the newest <see cref="TrigramSample"/> titles (one
+    /// bounded count per trigram: the index seeks the rowid range, a fraction of a millisecond each), leaving out
+    /// those too common to be worth their cost.
     /// </summary>
     internal static async Task<IReadOnlyList<string>> RarestTrigramsAsync(DbConnection connection, string term, CancellationToken ct)
     {
@@ -257,7 +283,10 @@ internal sealed class ActivitySql
             counts.Add((t, Convert.ToInt64(await command.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture)));
         }
 
-        return counts.OrderBy(c => c.Count).Take(3).Select(c => c.Trigram).ToList();
+        // A trigram in a quarter of the sample or more narrows little and costs the most (its list is the longest).
+        var ranked = counts.OrderBy(c => c.Count).ToList();
+        var rare = ranked.Where(c => c.Count < TrigramSample / 4).Take(3).Select(c => c.Trigram).ToList();
+        return rare.Count > 0 ? rare : [ranked[0].Trigram];
     }
 
     internal static string Like(string term) =>
@@ -287,11 +316,13 @@ internal sealed class ActivitySql
         return await command.ExecuteScalarAsync(ct) is string at ? new ActivityKey(ParseTime(at), id) : null;
     }
 
-    private static async Task<Guid?> AccountAsync(PortalDbContext db, string userName, CancellationToken ct)
+    /// <summary>The account id (as stored) of a username, through the unique normalized-name index.</summary>
+    private static async Task<string?> AccountAsync(DbConnection connection, string userName, CancellationToken ct)
     {
-        var normalized = userName.Trim().ToUpperInvariant();
-        var ids = await db.Users.AsNoTracking().Where(u => u.NormalizedUserName == normalized).Select(u => u.Id).Take(1).ToListAsync(ct);
-        return ids.Count == 1 ? ids[0] : null;
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT Id FROM AspNetUsers WHERE NormalizedUserName = @name LIMIT 1";
+        command.Parameters.Add(new SqliteParameter("@name", userName.Trim().ToUpperInvariant()));
+        return await command.ExecuteScalarAsync(ct) as string;
     }
 
     // The values EF writes on SQLite: Guids as upper-case text, times as "yyyy-MM-dd HH:mm:ss.FFFFFFF" (which sorts as text).
