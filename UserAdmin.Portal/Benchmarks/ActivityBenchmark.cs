@@ -79,7 +79,7 @@ internal static class ActivityBenchmark
         Func<Task> Raw(ActivityQuery query, long? before = null) => async () =>
         {
             var key = before is { } id ? await ActivitySql.KeyAsync(raw, org, id, default) : null;
-            var (match, likes) = await ActivitySql.PlanSearchAsync(raw, query.Search, default);
+            var (candidates, likes) = await ActivitySql.PlanSearchAsync(raw, query.Search, default);
 
             async Task<string> AccountAsync(string name) =>
                 await ScalarAsync<string>(raw, $"SELECT Id FROM AspNetUsers WHERE NormalizedUserName = '{name.ToUpperInvariant()}' LIMIT 1");
@@ -94,7 +94,7 @@ internal static class ActivityBenchmark
                 Category = query.Category,
                 From = query.From,
                 To = query.To,
-                Match = match,
+                Candidates = candidates,
                 Likes = likes,
             };
             await using var command = raw.CreateCommand();

@@ -41,8 +41,11 @@ internal sealed record ActivitySql
     public DateTime? From { get; init; }
     public DateTime? To { get; init; }
 
-    /// <summary>An FTS5 query of quoted terms (any FTS syntax in the input is text inside the quotes).</summary>
-    public string? Match { get; init; }
+    /// <summary>
+    /// The records the title search's full-text part leaves (ids, fewer than <see cref="CommonSearchMatches"/>), or
+    /// null when the search has no such part or it matches too many titles to be worth listing.
+    /// </summary>
+    public IReadOnlyList<long>? Candidates { get; init; }
 
     /// <summary>LIKE patterns with <c>\</c> escaping <c>%</c>, <c>_</c> and itself.</summary>
     public IReadOnlyList<string> Likes { get; init; } = [];
@@ -50,7 +53,7 @@ internal sealed record ActivitySql
     public static async Task<ActivitySql> ResolveAsync(PortalDbContext db, Guid organizationId, ActivityQuery query, CancellationToken ct)
     {
         var connection = db.Database.GetDbConnection();
-        var (match, likes) = await PlanSearchAsync(connection, query.Search, ct);
+        var (candidates, likes) = await PlanSearchAsync(connection, query.Search, ct);
         return new ActivitySql
         {
             OrganizationId = organizationId,
@@ -66,7 +69,7 @@ internal sealed record ActivitySql
             Category = query.Category,
             From = query.From,
             To = query.To,
-            Match = match,
+            Candidates = candidates,
             Likes = likes,
         };
     }
@@ -125,9 +128,9 @@ internal sealed record ActivitySql
             Add("a.OccurredAt < @to", "@to", Time(to));
         }
 
-        if (Match is { } match)
+        if (Candidates is { } candidates)
         {
-            Add("a.Id IN (SELECT rowid FROM ActivitySearch WHERE ActivitySearch MATCH @match)", "@match", match);
+            Add("a.Id IN (SELECT value FROM json_each(@candidates))", "@candidates", "[" + string.Join(',', candidates) + "]");
         }
 
         for (var i = 0; i < Likes.Count; i++)
@@ -155,7 +158,7 @@ internal sealed record ActivitySql
 
         // With full-text candidates (fewer than CommonSearchMatches, the plan's probe made sure) a unary + keeps SQLite
         // from walking an organization index and testing each record against them: it reads the candidates by id.
-        var org = Match is null ? "a.OrganizationId" : "+a.OrganizationId";
+        var org = Candidates is null ? "a.OrganizationId" : "+a.OrganizationId";
         string Select(string? only) =>
             $"SELECT {Columns} FROM Activity a WHERE {org} = @org{only}{conditions}";
 
@@ -210,7 +213,7 @@ internal sealed record ActivitySql
     /// find the candidates in a millisecond. When even those match many titles, the page walks the time index
     /// checking titles instead (a common word fills a page within a few hundred records).
     /// </summary>
-    internal static async Task<(string? Match, IReadOnlyList<string> Likes)> PlanSearchAsync(DbConnection connection, string? search, CancellationToken ct)
+    internal static async Task<(IReadOnlyList<long>? Candidates, IReadOnlyList<string> Likes)> PlanSearchAsync(DbConnection connection, string? search, CancellationToken ct)
     {
         var terms = Terms(search).ToList();
         var likes = terms.Where(t => !IsFullText(t)).Select(Like).ToList();
@@ -228,13 +231,14 @@ internal sealed record ActivitySql
             }
         }
 
-        var match = parts.Count == 0 ? null : string.Join(' ', parts.Distinct(StringComparer.Ordinal));
-        if (match is not null && await IsCommonAsync(connection, match, ct))
+        if (parts.Count == 0)
         {
-            return (null, terms.Select(Like).ToList());
+            return (null, likes);
         }
 
-        return (match, likes);
+        // One bounded read of the index: the candidates are listed once, and the page reads them by id.
+        var candidates = await CandidatesAsync(connection, string.Join(' ', parts.Distinct(StringComparer.Ordinal)), ct);
+        return candidates is null ? (null, terms.Select(Like).ToList()) : (candidates, likes);
     }
 
     private static bool IsFullText(string term) => term.EnumerateRunes().Count() >= 3;
@@ -244,10 +248,10 @@ internal sealed record ActivitySql
     private static string Quote(string text) => "\"" + text.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 
     /// <summary>Records sampled (the newest) to rank a word's trigrams by how often they occur.</summary>
-    internal const int TrigramSample = 2048;
+    internal const int TrigramSample = 1024;
 
     /// <summary>
-    /// Up to three of the word's trigrams that occur least among the newest <see cref="TrigramSample"/> titles (one
+    /// Up to two of the word's trigrams that occur least among the newest <see cref="TrigramSample"/> titles (one
     /// bounded count per trigram: the index seeks the rowid range, a fraction of a millisecond each), leaving out
     /// those too common to be worth their cost.
     /// </summary>
@@ -259,7 +263,7 @@ internal sealed record ActivitySql
             .DistinctBy(t => t.ToLowerInvariant())
             .Take(16)
             .ToList();
-        if (trigrams.Count <= 3)
+        if (trigrams.Count <= 2)
         {
             return trigrams;
         }
@@ -285,7 +289,7 @@ internal sealed record ActivitySql
 
         // A trigram in a quarter of the sample or more narrows little and costs the most (its list is the longest).
         var ranked = counts.OrderBy(c => c.Count).ToList();
-        var rare = ranked.Where(c => c.Count < TrigramSample / 4).Take(3).Select(c => c.Trigram).ToList();
+        var rare = ranked.Where(c => c.Count < TrigramSample / 4).Take(2).Select(c => c.Trigram).ToList();
         return rare.Count > 0 ? rare : [ranked[0].Trigram];
     }
 
@@ -293,7 +297,11 @@ internal sealed record ActivitySql
         "%" + term.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal) + "%";
 
     /// <summary>One bounded look at the trigram index (it stops at <see cref="CommonSearchMatches"/>).</summary>
-    internal static async Task<bool> IsCommonAsync(DbConnection connection, string match, CancellationToken ct)
+    internal static async Task<bool> IsCommonAsync(DbConnection connection, string match, CancellationToken ct) =>
+        await CandidatesAsync(connection, match, ct) is null;
+
+    /// <summary>The ids of the titles an FTS5 query matches, or null when there are <see cref="CommonSearchMatches"/> or more.</summary>
+    internal static async Task<IReadOnlyList<long>?> CandidatesAsync(DbConnection connection, string match, CancellationToken ct)
     {
         if (connection.State != System.Data.ConnectionState.Open)
         {
@@ -301,9 +309,16 @@ internal sealed record ActivitySql
         }
 
         await using var probe = connection.CreateCommand();
-        probe.CommandText = $"SELECT COUNT(*) FROM (SELECT rowid FROM ActivitySearch WHERE ActivitySearch MATCH @match LIMIT {CommonSearchMatches})";
+        probe.CommandText = $"SELECT rowid FROM ActivitySearch WHERE ActivitySearch MATCH @match LIMIT {CommonSearchMatches}";
         probe.Parameters.Add(new SqliteParameter("@match", match));
-        return Convert.ToInt32(await probe.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture) >= CommonSearchMatches;
+        var ids = new List<long>();
+        await using var reader = await probe.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            ids.Add(reader.GetInt64(0));
+        }
+
+        return ids.Count >= CommonSearchMatches ? null : ids;
     }
 
     /// <summary>The key of a record of this organization, or null when it is not there (or no longer: retention).</summary>
