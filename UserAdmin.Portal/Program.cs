@@ -5,6 +5,11 @@ if (args is ["benchmark", "grid", ..])
     return await UserAdmin.Portal.Benchmarks.GridBenchmark.RunAsync(args);
 }
 
+if (args is ["benchmark", "activity", ..])
+{
+    return await UserAdmin.Portal.Benchmarks.ActivityBenchmark.RunAsync(args);
+}
+
 if (args is ["benchmark", "bulk", ..])
 {
     return await UserAdmin.Portal.Benchmarks.BulkBenchmark.MainAsync(args);

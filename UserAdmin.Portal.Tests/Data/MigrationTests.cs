@@ -100,6 +100,9 @@ public sealed class MigrationTests
         // Trigger-kept filter totals (20261122140000_MemberCounts), a table the model does not map.
         public const string MigrationOnlyCounts = "MemberCounts";
 
+        // The activity title search (20261130090000_ActivityFeedIndexes), an FTS5 table like MemberSearch.
+        public const string MigrationOnlyActivitySearch = "ActivitySearch";
+
         public static async Task<List<string>> ReadAsync(TestDatabase database)
         {
             await using var db = database.CreateContext();
@@ -110,7 +113,7 @@ public sealed class MigrationTests
             var tables = await RowsAsync(connection,
                 // sqlite_stat*: the planner's statistics, which the app gathers at start (PRAGMA optimize), not schema.
                 "SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name NOT IN ('__EFMigrationsHistory', '__EFMigrationsLock') AND name NOT LIKE 'sqlite_stat%' " +
-                $"AND name NOT LIKE '{MigrationOnlyPrefix}%' AND name NOT LIKE '{MigrationOnlyCounts}%' ORDER BY name;");
+                $"AND name NOT LIKE '{MigrationOnlyPrefix}%' AND name NOT LIKE '{MigrationOnlyCounts}%' AND name NOT LIKE '{MigrationOnlyActivitySearch}%' ORDER BY name;");
             foreach (var table in tables)
             {
                 var name = Text(table["name"]);

@@ -285,7 +285,7 @@ internal static class GridBenchmark
         return cursor!;
     }
 
-    private static async Task<(double Median, double P95)> MeasureAsync(Func<Task> action)
+    internal static async Task<(double Median, double P95)> MeasureAsync(Func<Task> action)
     {
         for (var i = 0; i < 3; i++)
         {
@@ -305,7 +305,7 @@ internal static class GridBenchmark
         return (times[times.Count / 2], times[(int)Math.Ceiling(times.Count * 0.95) - 1]);
     }
 
-    private static async Task DrainAsync(SqliteCommand command)
+    internal static async Task DrainAsync(System.Data.Common.DbCommand command)
     {
         await using var reader = await command.ExecuteReaderAsync();
         var values = new object[reader.FieldCount];
@@ -315,13 +315,13 @@ internal static class GridBenchmark
         }
     }
 
-    private static string? Option(string[] args, string name)
+    internal static string? Option(string[] args, string name)
     {
         var i = Array.IndexOf(args, name);
         return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
     }
 
-    private static string SqliteVersion()
+    internal static string SqliteVersion()
     {
         using var connection = new SqliteConnection("Data Source=:memory:");
         connection.Open();

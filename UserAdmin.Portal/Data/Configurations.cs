@@ -166,11 +166,13 @@ internal sealed class ActivityRecordConfiguration : IEntityTypeConfiguration<Act
         b.Property(a => a.TargetName).HasMaxLength(256);
         b.Property(a => a.Title).HasMaxLength(512);
         b.Property(a => a.ClientAddress).HasMaxLength(64);
-        b.HasIndex(a => new { a.OrganizationId, a.Id });
-        b.HasIndex(a => new { a.OrganizationId, a.TargetAccountId, a.Id });
-        b.HasIndex(a => new { a.OrganizationId, a.ActorAccountId, a.Id });
-        b.HasIndex(a => new { a.OrganizationId, a.Verb, a.Id });
-        b.HasIndex(a => new { a.OrganizationId, a.Category, a.Id });
+        // The feed is ordered by (OccurredAt, Id): every filter's index ends in that order, so a filter plus a time
+        // range is one index range and a page is a seek at any depth (20261130090000_ActivityFeedIndexes).
+        b.HasIndex(a => new { a.OrganizationId, a.OccurredAt, a.Id });
+        b.HasIndex(a => new { a.OrganizationId, a.TargetAccountId, a.OccurredAt, a.Id });
+        b.HasIndex(a => new { a.OrganizationId, a.ActorAccountId, a.OccurredAt, a.Id });
+        b.HasIndex(a => new { a.OrganizationId, a.Verb, a.OccurredAt, a.Id });
+        b.HasIndex(a => new { a.OrganizationId, a.Category, a.OccurredAt, a.Id });
     }
 }
 

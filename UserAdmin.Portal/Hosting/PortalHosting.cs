@@ -54,7 +54,7 @@ public static class PortalHosting
         services.AddSingleton<UserAdmin.Portal.Features.Passwords.PasswordResetService>();
         services.AddSingleton<UserAdmin.Portal.Features.BotChallenge.BotChallengeService>();
         services.AddPublicFormLimits(portal);
-        services.AddSingleton<UserAdmin.Portal.Features.Activity.ActivityFeedService>();
+        UserAdmin.Portal.Features.Activity.ActivityRegistration.AddPortalActivity(services, builder.Configuration);
         services.AddSingleton<OwnPasswordService>();
         services.AddSingleton<EmailConfirmationService>();
         services.AddSingleton<ActivationService>();
@@ -111,6 +111,7 @@ public static class PortalHosting
         app.MapPortalAccountEndpoints();
         app.MapMemberExport();
         app.MapBotChallenge();
+        UserAdmin.Portal.Features.Activity.ActivityExportEndpoints.MapActivityExport(app);
         return app;
     }
 

@@ -25,7 +25,7 @@ public sealed class NavMenuTests : PortalComponentTest
         var menu = await RenderMenuForAsync(MemberRank.Regular, PortalPermissions.HelpDesk);
 
         Assert.Equal(
-            ["Dashboard", "Users", "Activity (coming soon)", "Organizations", "API keys (coming soon)"],
+            ["Dashboard", "Users", "Activity", "Organizations", "API keys (coming soon)"],
             Items(menu).Select(i => i.Text));
     }
 

@@ -13,7 +13,7 @@ public static class NavItems
         new("Users", "/users", "group", PortalPermissions.ViewUsers, true),
         new("Groups", "/groups", "workspaces", PortalPermissions.ManageGroups, true),
         new("Policies", "/policies", "policy", PortalPermissions.ManageGroups, true),
-        new("Activity", "/activity", "history", PortalPermissions.ViewActivity, false),
+        new("Activity", "/activity", "history", PortalPermissions.ViewActivity, true),
         new("Organizations", "/organizations", "domain", null, true),
         new("API keys", "/api-keys", "key", null, false),
     ];

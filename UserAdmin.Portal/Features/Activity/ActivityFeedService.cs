@@ -27,11 +27,13 @@ public sealed record ActivityPage(IReadOnlyList<ActivityItem> Items, long? Older
     public static ActivityPage Empty { get; } = new([], null, null);
 }
 
-/// <summary>Which records: the whole organization, or what one member did and what was done to them.</summary>
-public sealed record ActivityQuery(Guid? MemberAccountId = null);
-
-/// <summary>Reads the activity feed with keyset paging on the record id (index seeks at any depth).</summary>
-public sealed class ActivityFeedService(IDbContextFactory<PortalDbContext> dbFactory)
+/// <summary>
+/// Reads the activity feed, newest first (by time, then id), with keyset paging: each page is an index seek at any
+/// depth, and every filter has an index ending in that order. The member page's Activity tab and the organization's
+/// activity page use this one query path (and <see cref="StreamAsync"/> for the CSV export). Records are never edited
+/// or deleted here: the feed is append-only, only <see cref="ActivityRetention"/> removes old records.
+/// </summary>
+public sealed class ActivityFeedService(IDbContextFactory<PortalDbContext> dbFactory, TimeProvider clock)
 {
     public const int MaxPageSize = 200;
 
@@ -42,46 +44,48 @@ public sealed class ActivityFeedService(IDbContextFactory<PortalDbContext> dbFac
     {
         pageSize = Math.Clamp(pageSize, 1, MaxPageSize);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var viewer = await ActingMemberLoader.LoadAsync(db, actor.AccountId, actor.OrganizationId, ct);
-        if (viewer is null)
-        {
-            return OperationResult<ActivityPage>.Fail(OperationResult.Forbidden("You are not an active member of this organization."));
-        }
-
-        var ownFeed = query.MemberAccountId == actor.AccountId;
-        if (!ownFeed && !viewer.Has(PortalPermissions.ViewActivity))
-        {
-            return OperationResult<ActivityPage>.Fail(OperationResult.Forbidden($"You need the {PortalPermissions.ViewActivity} permission for this."));
-        }
-
-        if (query.MemberAccountId is { } member && !ownFeed
-            && !await db.Memberships.AnyAsync(m => m.OrganizationId == actor.OrganizationId && m.AccountId == member, ct)
-            && !await db.Activity.AnyAsync(a => a.OrganizationId == actor.OrganizationId && a.TargetAccountId == member, ct))
-        {
-            return OperationResult<ActivityPage>.Fail(OperationResult.NotFound("No such member in this organization."));
-        }
-
-        var organizationId = actor.OrganizationId;
+        await db.Database.OpenConnectionAsync(ct);
+        var connection = db.Database.GetDbConnection();
         var upward = before is null && after is not null;
-
-        // One index range per branch ((Organization, Target, Id) and (Organization, Actor, Id)), merged here.
-        List<ActivityRecord> rows;
-        if (query.MemberAccountId is { } accountId)
+        ActivityKey? key = null;
+        if ((before ?? after) is { } cursor)
         {
-            var asTarget = await Page(db.Activity.Where(a => a.OrganizationId == organizationId && a.TargetAccountId == accountId), before, after, pageSize + 1).ToListAsync(ct);
-            var asActor = await Page(db.Activity.Where(a => a.OrganizationId == organizationId && a.ActorAccountId == accountId), before, after, pageSize + 1).ToListAsync(ct);
-            rows = asTarget.Concat(asActor).DistinctBy(a => a.Id)
-                .OrderBy(a => upward ? a.Id : -a.Id)
-                .Take(pageSize + 1)
-                .ToList();
+            key = await ActivitySql.KeyAsync(connection, actor.OrganizationId, cursor, ct);
+            if (key is null)
+            {
+                // The record the page started from is gone (retention) or never was this organization's.
+                return await AuthorizeAsync(db, actor, query, ct) is { } refused
+                    ? OperationResult<ActivityPage>.Fail(refused)
+                    : OperationResult<ActivityPage>.Ok(ActivityPage.Empty);
+            }
         }
-        else
+
+        var sql = await ActivitySql.ResolveAsync(db, actor.OrganizationId, query, ct);
+        sql = sql with { Viewer = actor.AccountId, ViewerNow = clock.GetUtcNow() };
+        await using var command = connection.CreateCommand();
+        sql.Build(command, key, upward, pageSize + 1);
+        var rows = new List<ActivityItem>(pageSize + 1);
+        await using (var reader = await command.ExecuteReaderAsync(ct))
         {
-            rows = await Page(db.Activity.Where(a => a.OrganizationId == organizationId), before, after, pageSize + 1).ToListAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                rows.Add(ActivitySql.Read(reader));
+            }
+        }
+
+        // The statement admitted the viewer itself; an empty page may also mean a refusal, which the full check names.
+        if (rows.Count == 0 && await AuthorizeAsync(db, actor, query, ct) is { } refusal)
+        {
+            return OperationResult<ActivityPage>.Fail(refusal);
         }
 
         var more = rows.Count > pageSize;
-        var items = rows.Take(pageSize).OrderByDescending(a => a.Id).Select(ToItem).ToList();
+        var items = rows.Take(pageSize).ToList();
+        if (upward)
+        {
+            items.Reverse();
+        }
+
         if (items.Count == 0)
         {
             return OperationResult<ActivityPage>.Ok(new ActivityPage([], upward ? after + 1 : null, upward ? null : before - 1));
@@ -94,21 +98,55 @@ public sealed class ActivityFeedService(IDbContextFactory<PortalDbContext> dbFac
         return OperationResult<ActivityPage>.Ok(new ActivityPage(items, older, newer));
     }
 
-    private static IQueryable<ActivityRecord> Page(IQueryable<ActivityRecord> source, long? before, long? after, int take)
+    /// <summary>Checks, without reading any record, that the actor may read this feed now (the CSV export's first step).</summary>
+    public async Task<OperationResult> CheckAsync(Actor actor, ActivityQuery query, CancellationToken ct = default)
     {
-        source = source.AsNoTracking();
-        if (before is { } b)
-        {
-            return source.Where(a => a.Id < b).OrderByDescending(a => a.Id).Take(take);
-        }
-
-        return after is { } f
-            ? source.Where(a => a.Id > f).OrderBy(a => a.Id).Take(take)
-            : source.OrderByDescending(a => a.Id).Take(take);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await AuthorizeAsync(db, actor, query, ct) ?? OperationResult.Ok();
     }
 
-    private static ActivityItem ToItem(ActivityRecord a) => new(
-        a.Id, a.OccurredAt, a.ActorName, a.ActorAccountId, a.Verb, a.Title, a.Category, a.TargetName, a.TargetAccountId, a.ClientAddress, ParseDiff(a.Diff));
+    /// <summary>
+    /// Every matching record, newest first, read as it is written out: constant memory at any size. The caller has
+    /// checked the actor with <see cref="CheckAsync"/>.
+    /// </summary>
+    internal async IAsyncEnumerable<ActivityItem> StreamAsync(
+        Guid organizationId, ActivityQuery query, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await db.Database.OpenConnectionAsync(ct);
+        var sql = await ActivitySql.ResolveAsync(db, organizationId, query, ct);
+        await using var command = db.Database.GetDbConnection().CreateCommand();
+        sql.Build(command, key: null, upward: false, limit: null);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            yield return ActivitySql.Read(reader);
+        }
+    }
+
+    private static async Task<OperationResult?> AuthorizeAsync(PortalDbContext db, Actor actor, ActivityQuery query, CancellationToken ct)
+    {
+        var viewer = await ActingMemberLoader.LoadAsync(db, actor.AccountId, actor.OrganizationId, ct);
+        if (viewer is null)
+        {
+            return OperationResult.Forbidden("You are not an active member of this organization.");
+        }
+
+        var ownFeed = query.MemberAccountId == actor.AccountId;
+        if (!ownFeed && !viewer.Has(PortalPermissions.ViewActivity))
+        {
+            return OperationResult.Forbidden($"You need the {PortalPermissions.ViewActivity} permission for this.");
+        }
+
+        if (query.MemberAccountId is { } member && !ownFeed
+            && !await db.Memberships.AnyAsync(m => m.OrganizationId == actor.OrganizationId && m.AccountId == member, ct)
+            && !await db.Activity.AnyAsync(a => a.OrganizationId == actor.OrganizationId && a.TargetAccountId == member, ct))
+        {
+            return OperationResult.NotFound("No such member in this organization.");
+        }
+
+        return null;
+    }
 
     /// <summary>Reads the stored diff (field → {before, after}) into display text; a malformed one shows nothing rather than failing the feed.</summary>
     public static IReadOnlyList<ActivityChange> ParseDiff(string? diff)
