@@ -88,6 +88,10 @@ internal static class LiveBenchmark
 
         var after = await SettledRssAsync(server.ProcessId);
         var perCircuit = (after - before) / 1024.0 / circuits;
+        var idleCpu = CpuSeconds(server.ProcessId);
+        await Task.Delay(TimeSpan.FromSeconds(5));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"  {path}: portal CPU while {circuits} circuits sit idle: {(CpuSeconds(server.ProcessId) - idleCpu) / 5 * 100:0} % of a core"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"  {path}: portal RSS {before / 1048576.0:0.0} MB → {after / 1048576.0:0.0} MB with {circuits} more circuits"));
 

@@ -44,6 +44,9 @@ public sealed class MemberQueryService(IDbContextFactory<PortalDbContext> dbFact
     /// The true number of matches. Unfiltered, it is the organization's kept member count (O(1)); filtered, a
     /// count over the same indexes. The grid asks for it separately so rows never wait for it.
     /// </summary>
+    /// <summary>True when the total comes from kept counters (no search, no group): a read of a few rows.</summary>
+    public static bool CountsFromCounters(MemberFilter filter) => string.IsNullOrWhiteSpace(filter.Search) && filter.GroupId is null;
+
     public async Task<OperationResult<int>> CountAsync(Actor actor, MemberFilter filter, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
@@ -58,7 +61,7 @@ public sealed class MemberQueryService(IDbContextFactory<PortalDbContext> dbFact
             return OperationResult<int>.Ok(count);
         }
 
-        if (string.IsNullOrWhiteSpace(filter.Search) && filter.GroupId is null)
+        if (CountsFromCounters(filter))
         {
             return OperationResult<int>.Ok(await CountFromCountersAsync(db, actor.OrganizationId, filter, ct));
         }
