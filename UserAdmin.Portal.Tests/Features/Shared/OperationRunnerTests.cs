@@ -13,6 +13,30 @@ public sealed class OperationRunnerTests(PortalServices portal) : IClassFixture<
     private OperationRunner Runner => portal.Get<OperationRunner>();
 
     [Fact]
+    public async Task ManyRecordsOfOneOperationAreWrittenInChunksAndEachGetsItsOwnRowsId()
+    {
+        var organization = await Database.AddOrganizationAsync();
+        var admin = await Database.AddMemberAsync(organization.Id, MemberRank.Admin);
+        var records = new List<ActivityRecord>();
+
+        var result = await Runner.RunAsMemberAsync<bool>(admin.Actor, PortalPermissions.ManageUsers, op =>
+        {
+            // More than two statements' worth, with the last chunk a partial one.
+            for (var i = 0; i < 2 * 200 + 37; i++)
+            {
+                records.Add(op.Record("test.recorded", $"record number {i}", ActivityCategory.Admin, diff: new Dictionary<string, (object?, object?)> { ["n"] = (null, i) }));
+            }
+
+            return Task.FromResult(OperationResult<bool>.Ok(true));
+        });
+
+        Assert.True(result.Succeeded);
+        var stored = (await Database.ActivityForAsync(organization.Id)).ToDictionary(r => r.Id, r => r.Title);
+        Assert.Equal(records.Count, stored.Count);
+        Assert.All(records, r => Assert.Equal(r.Title, stored[r.Id]));
+    }
+
+    [Fact]
     public async Task ASuccessfulOperationCommitsItsChangeAndRecordBeforeTheNoticeIsPublished()
     {
         var organization = await Database.AddOrganizationAsync();
