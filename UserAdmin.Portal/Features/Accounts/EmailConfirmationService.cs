@@ -73,20 +73,8 @@ public sealed class EmailConfirmationService(
             account.EmailConfirmed = true;
             account.EmailConfirmedAt = op.Now;
             account.ConcurrencyStamp = Guid.NewGuid().ToString();
-            var userName = account.UserName ?? "";
-            foreach (var organizationId in await op.Db.Memberships.Where(m => m.AccountId == accountId).Select(m => m.OrganizationId).ToListAsync(ct))
-            {
-                var record = op.WithOrganization(organizationId).Record(
-                    "account.email_confirmed",
-                    $"{userName} confirmed their email address",
-                    ActivityCategory.Security,
-                    account.Id,
-                    userName,
-                    new Dictionary<string, (object?, object?)> { ["emailConfirmed"] = (false, true) },
-                    actorAccountId: account.Id,
-                    actorName: userName);
-                op.Notify(ChangeEntities.Member, account.Id.ToString(), "account.email_confirmed", record);
-            }
+            await AccountActivity.RecordEverywhereAsync(op, account, "account.email_confirmed", $"{account.UserName} confirmed their email address",
+                new Dictionary<string, (object?, object?)> { ["emailConfirmed"] = (false, true) }, accountActs: true, null, ct);
 
             return OperationResult<string>.Ok(account.Email);
         }, ct);

@@ -168,19 +168,8 @@ public sealed class ActivationService(
 
             // The account is the actor here, and it may belong to several organizations: each feed gets the record.
             var userName = account.UserName ?? "";
-            foreach (var organizationId in await OrganizationsOfAsync(op.Db, account.Id, ct))
-            {
-                var record = op.WithOrganization(organizationId).Record(
-                    "member.activated",
-                    $"{userName} activated their account",
-                    ActivityCategory.Security,
-                    account.Id,
-                    userName,
-                    new Dictionary<string, (object?, object?)> { ["activated"] = (false, true), ["emailConfirmed"] = (false, true) },
-                    actorAccountId: account.Id,
-                    actorName: userName);
-                op.Notify(ChangeEntities.Member, account.Id.ToString(), "member.activated", record);
-            }
+            await AccountActivity.RecordEverywhereAsync(op, account, "member.activated", $"{userName} activated their account",
+                new Dictionary<string, (object?, object?)> { ["activated"] = (false, true), ["emailConfirmed"] = (false, true) }, accountActs: true, null, ct);
 
             return OperationResult<string>.Ok(userName);
         }, ct);
@@ -301,9 +290,6 @@ public sealed class ActivationService(
             op.Notify(ChangeEntities.Member, accountId.ToString(), "member.activation_email_failed", record);
             return Task.FromResult(OperationResult<bool>.Ok(true));
         }, ct);
-
-    private static Task<List<Guid>> OrganizationsOfAsync(PortalDbContext db, Guid accountId, CancellationToken ct) =>
-        db.Memberships.Where(m => m.AccountId == accountId).Select(m => m.OrganizationId).ToListAsync(ct);
 
     private static Task<bool> IsLastSuperSomewhereAsync(PortalDbContext db, Guid accountId, CancellationToken ct) =>
         db.Memberships.AnyAsync(

@@ -154,17 +154,8 @@ public sealed class PasswordResetService(
             var (token, expiresAt) = await AccountTokens.IssueAsync(
                 op.Db, account.Id, AccountTokenPurpose.PasswordReset, op.Now, options.Value.Tokens.PasswordResetLifetime, ct);
             message = templates.PasswordReset(account.Email, account.DisplayName, account.UserName ?? "", links.PasswordReset(account.Id, token), expiresAt, sentByHelpDesk: false);
-            foreach (var organizationId in await OrganizationsOfAsync(op.Db, account.Id, ct))
-            {
-                var record = op.WithOrganization(organizationId).Record(
-                    "account.password_reset_requested",
-                    $"A password reset link for {account.UserName} was requested",
-                    ActivityCategory.Security,
-                    account.Id,
-                    account.UserName ?? "",
-                    actorName: "public reset form");
-                op.Notify(ChangeEntities.Member, account.Id.ToString(), "account.password_reset_requested", record);
-            }
+            await AccountActivity.RecordEverywhereAsync(op, account, "account.password_reset_requested",
+                $"A password reset link for {account.UserName} was requested", null, accountActs: false, "public reset form", ct);
 
             return OperationResult<bool>.Ok(true);
         }, ct);
@@ -229,25 +220,10 @@ public sealed class PasswordResetService(
             }
 
             var userName = account.UserName ?? "";
-            foreach (var organizationId in await OrganizationsOfAsync(op.Db, account.Id, ct))
-            {
-                var record = op.WithOrganization(organizationId).Record(
-                    "account.password_reset",
-                    $"{userName} chose a new password with a reset link",
-                    ActivityCategory.Security,
-                    account.Id,
-                    userName,
-                    wasLocked ? new Dictionary<string, (object?, object?)> { ["lockedOut"] = (true, false) } : null,
-                    actorAccountId: account.Id,
-                    actorName: userName);
-                op.Notify(ChangeEntities.Member, account.Id.ToString(), "account.password_reset", record);
-            }
-
+            await AccountActivity.RecordEverywhereAsync(op, account, "account.password_reset", $"{userName} chose a new password with a reset link",
+                wasLocked ? new Dictionary<string, (object?, object?)> { ["lockedOut"] = (true, false) } : null, accountActs: true, null, ct);
             return OperationResult<string>.Ok(userName);
         }, ct);
 
     public void Dispose() => _perAccount.Dispose();
-
-    private static Task<List<Guid>> OrganizationsOfAsync(PortalDbContext db, Guid accountId, CancellationToken ct) =>
-        db.Memberships.Where(m => m.AccountId == accountId).Select(m => m.OrganizationId).ToListAsync(ct);
 }
