@@ -227,6 +227,14 @@ public sealed class MemberDetailTests(PortalFixture fixture, MemberDetailPortal 
         await detail.Action("Unsuspend").ClickAsync();
         await Expect(other.Locator(".member-grid tbody tr").First).ToContainTextAsync("Active", new() { IgnoreCase = true });
         await Expect(other.GetByLabel($"Select {name}")).ToBeCheckedAsync();
+
+        // The second session's activity page puts the next change on top, without a reload.
+        var activity = new ActivityLogPage(other, own.Server.BaseUrl);
+        await other.GotoAsync(own.Server.BaseUrl + "/activity");
+        await activity.WaitUntilLiveAsync();
+        await detail.Action("Suspend").ClickAsync();
+        await detail.ConfirmAsync("Yes, go ahead");
+        await Expect(activity.Titles.First).ToHaveTextAsync($"{own.Server.AdminUserName} suspended {name}");
     });
 
     [Fact]
