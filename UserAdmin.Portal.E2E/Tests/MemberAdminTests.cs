@@ -46,12 +46,13 @@ public sealed class MemberAdminTests(PortalFixture fixture, MemberAdminPortal ow
 
         await users.FillCreateAsync(own.Server.AdminUserName, "someone.new@example.org", "Some", "One", "a quiet long passphrase");
         await users.SubmitCreateAsync();
-        await Expect(users.Dialog).ToContainTextAsync($"The username '{own.Server.AdminUserName}' is already taken.");
+        // Validation runs on the server after the password rules; a busy machine needs more than the default wait.
+        await Expect(users.Dialog).ToContainTextAsync($"The username '{own.Server.AdminUserName}' is already taken.", new() { Timeout = 30_000 });
 
         var name = Unique("zoe");
         await users.FillCreateAsync(name, $"{name}@example.org", "Zoë", "Ångström", "a quiet long passphrase");
         await users.SubmitCreateAsync();
-        await Expect(page.Locator(".rz-notification")).ToContainTextAsync($"{name} is now a member");
+        await Expect(page.Locator(".rz-notification")).ToContainTextAsync($"{name} is now a member", new() { Timeout = 30_000 });
 
         await users.SearchAsync(name);
         await Expect(users.Total).ToHaveTextAsync("1 member");
