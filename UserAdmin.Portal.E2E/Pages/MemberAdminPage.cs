@@ -32,7 +32,20 @@ public sealed class MemberAdminPage(IPage page, string baseUrl)
         await WaitUntilShownAsync();
     }
 
-    public async Task OpenCreateAsync() => await page.GetByRole(AriaRole.Button, new() { Name = "Create member" }).First.ClickAsync();
+    public async Task OpenCreateAsync()
+    {
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create member" }).First.ClickAsync();
+
+        // The dialog moves focus to its first field a moment after it opens; typing before that can land in the
+        // wrong field (text inserted where focus went). Wait for it, but do not fail if it never comes.
+        try
+        {
+            await Expect(Dialog.GetByLabel("Username", new() { Exact = true })).ToBeFocusedAsync(new() { Timeout = 5_000 });
+        }
+        catch (PlaywrightException)
+        {
+        }
+    }
 
     public async Task FillCreateAsync(string userName, string email, string first, string last, string? password)
     {
