@@ -142,15 +142,10 @@ public sealed class ActivationService(
                 return OperationResult<string>.Fail(OperationResult.Invalid(LinkProblem));
             }
 
-            if (await op.Users.HasPasswordAsync(account))
+            // Rotates the security stamp too: the account's sessions end.
+            if (await AccountPasswords.ReplaceAsync(op.Users, account, newPassword) is { } refused)
             {
-                await op.Users.RemovePasswordAsync(account);
-            }
-
-            var added = await op.Users.AddPasswordAsync(account, newPassword ?? "");
-            if (!added.Succeeded)
-            {
-                return OperationResult<string>.Fail(OperationResult.Invalid(PasswordField, string.Join(" ", added.Errors.Select(e => e.Description))));
+                return OperationResult<string>.Fail(OperationResult.Invalid(PasswordField, refused));
             }
 
             account.IsActivated = true;
