@@ -67,6 +67,7 @@ public static class PortalHosting
         services.AddSingleton<UserAdmin.Portal.Features.Policies.PolicyService>();
         services.AddSingleton<OrganizationMembershipService>();
         services.AddSingleton<InstanceOperators>();
+        services.AddSingleton<UserAdmin.Portal.Features.ApiKeys.ApiKeyService>();
         services.AddScoped<SignInService>();
         services.AddHostedService<DatabaseInitializer>();
         return builder;
