@@ -14,7 +14,7 @@ public sealed class ApiSurfaceTests(PortalAppFactory app) : IClassFixture<Portal
     private IReadOnlyList<RouteEndpoint> ApiEndpoints() =>
         app.Services.GetRequiredService<EndpointDataSource>().Endpoints
             .OfType<RouteEndpoint>()
-            .Where(e => e.RoutePattern.RawText?.TrimStart('/').StartsWith("api", StringComparison.OrdinalIgnoreCase) == true)
+            .Where(e => (e.RoutePattern.RawText?.TrimStart('/') + "/").StartsWith("api/", StringComparison.OrdinalIgnoreCase))
             .ToList();
 
     [Fact]
@@ -58,6 +58,26 @@ public sealed class ApiSurfaceTests(PortalAppFactory app) : IClassFixture<Portal
             Assert.Equal("ApiKey", o.Operation.GetProperty("security")[0].EnumerateObject().Single().Name);
         });
         Assert.DoesNotContain(operations, o => !o.Path.StartsWith("/api/v1/", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task TheApiDocsPageListsEveryOperationOfTheDocument()
+    {
+        const string password = "amber-lantern-river-42";
+        var organization = await app.Database.AddOrganizationAsync();
+        var member = await app.Database.AddMemberWithPasswordAsync(app.Services, organization.Id, password);
+        using var browser = app.CreateBrowser();
+        using var signIn = await browser.SignInAsync(member.UserName, password);
+        using var client = app.CreateClient();
+        var document = JsonDocument.Parse(await client.GetStringAsync("/openapi/v1.json")).RootElement;
+
+        var page = await browser.GetStringAsync("/api-docs");
+
+        var operations = document.GetProperty("paths").EnumerateObject().SelectMany(p => p.Value.EnumerateObject().Select(o => $"{o.Name.ToUpperInvariant()} {p.Name}")).ToList();
+        Assert.NotEmpty(operations);
+        Assert.All(operations, o => Assert.Contains($"data-operation=\"{WebUtility.HtmlEncode(o)}\"", page, StringComparison.Ordinal));
+        Assert.Contains("Suspend a member", page, StringComparison.Ordinal);
+        Assert.Contains("jane.doe@example.org", page, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -68,6 +68,7 @@ public static class ApiHosting
             };
         });
 
+        services.AddSingleton<ApiDocumentReader>();
         services.AddOpenApi("v1", o =>
         {
             o.ShouldInclude = d => d.RelativePath?.StartsWith("api/", StringComparison.Ordinal) == true;
@@ -91,6 +92,6 @@ public static class ApiHosting
         api.MapActivityEndpoints();
 
         // The description of the API, not its data: readable without a key, so a script author can start from it.
-        app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
+        app.MapOpenApi(ApiDocumentReader.DocumentRoute).AllowAnonymous();
     }
 }
