@@ -147,3 +147,60 @@ internal static class ApiActor
     public static Actor Of(HttpContext http) =>
         new(http.User.AccountId()!.Value, http.User.OrganizationId()!.Value, http.Connection.RemoteIpAddress?.ToString());
 }
+
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
+public sealed class ApiSmartcard
+{
+    [Description("4–32 digits.")]
+    public string? Number { get; set; }
+
+    public string? Label { get; set; }
+}
+
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
+public sealed class ApiReplaceSmartcards
+{
+    [Description("The whole list; empty clears.")]
+    public List<ApiSmartcard>? Smartcards { get; set; }
+
+    [Description("Allow a number another member of the organization holds.")]
+    public bool? AllowDuplicates { get; set; }
+
+    public string? AccountVersion { get; set; }
+}
+
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
+public sealed class ApiReplaceComputerUsernames
+{
+    [Description("The whole list (DOMAIN\\name, name, or a machine account ending in $); empty clears.")]
+    public List<string>? Names { get; set; }
+
+    public string? AccountVersion { get; set; }
+}
+
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
+public sealed class ApiProperty
+{
+    public string? Key { get; set; }
+    public string? Value { get; set; }
+}
+
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
+public sealed class ApiReplaceProperties
+{
+    [Description("The whole list; empty clears.")]
+    public List<ApiProperty>? Properties { get; set; }
+
+    public string? AccountVersion { get; set; }
+}
+
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
+public sealed class ApiSetPrimaryGroup
+{
+    [Description("A group the member is in, or null for none.")]
+    public Guid? GroupId { get; set; }
+
+    public string? Version { get; set; }
+}
+
+public sealed record ApiProperties(IReadOnlyList<PropertyInput> Properties);

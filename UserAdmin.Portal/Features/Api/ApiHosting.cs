@@ -88,6 +88,7 @@ public static class ApiHosting
         api.MapMemberEndpoints();
         api.MapMemberActionEndpoints();
         api.MapMemberAccessEndpoints();
+        api.MapMemberAccountEndpoints();
         api.MapGroupEndpoints();
         api.MapActivityEndpoints();
 

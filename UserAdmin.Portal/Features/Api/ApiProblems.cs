@@ -57,7 +57,9 @@ public static class ApiProblems
         From(OperationResult.Invalid(field, message));
 
     private static Dictionary<string, string[]> CamelCase(IReadOnlyDictionary<string, string[]>? errors) =>
-        (errors ?? new Dictionary<string, string[]>()).ToDictionary(e => JsonNamingPolicy.CamelCase.ConvertName(e.Key), e => e.Value);
+        // "Smartcards[0].Number" becomes "smartcards[0].number", like the JSON the caller sent.
+        (errors ?? new Dictionary<string, string[]>()).ToDictionary(
+            e => string.Join('.', e.Key.Split('.').Select(JsonNamingPolicy.CamelCase.ConvertName)), e => e.Value);
 
     /// <summary>
     /// The <c>/api</c> branch's safety net, early in the pipeline: limits the body, turns binding failures and
