@@ -204,3 +204,17 @@ public sealed class ApiSetPrimaryGroup
 }
 
 public sealed record ApiProperties(IReadOnlyList<PropertyInput> Properties);
+
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
+public sealed class ApiCreatePolicy
+{
+    public string? Name { get; set; }
+    public string? Description { get; set; }
+}
+
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
+public sealed class ApiAddExistingAccount
+{
+    [Description("The username or email of an account that exists in another organization.")]
+    public string? Login { get; set; }
+}

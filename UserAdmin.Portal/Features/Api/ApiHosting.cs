@@ -90,6 +90,8 @@ public static class ApiHosting
         api.MapMemberAccessEndpoints();
         api.MapMemberAccountEndpoints();
         api.MapGroupEndpoints();
+        api.MapPolicyEndpoints();
+        api.MapOrganizationEndpoints();
         api.MapActivityEndpoints();
 
         // The description of the API, not its data: readable without a key, so a script author can start from it.
