@@ -4,6 +4,7 @@ using UserAdmin.Portal.Components;
 using UserAdmin.Portal.Components.Account;
 using UserAdmin.Portal.Features.Accounts;
 using UserAdmin.Portal.Features.Activation;
+using UserAdmin.Portal.Features.Api;
 using UserAdmin.Portal.Features.BotChallenge;
 using UserAdmin.Portal.Features.Passwords;
 using UserAdmin.Portal.Features.Demo;
@@ -67,6 +68,8 @@ public static class PortalHosting
         services.AddSingleton<UserAdmin.Portal.Features.Policies.PolicyService>();
         services.AddSingleton<OrganizationMembershipService>();
         services.AddSingleton<InstanceOperators>();
+        services.AddSingleton<UserAdmin.Portal.Features.ApiKeys.ApiKeyService>();
+        services.AddPortalApi(portal);
         services.AddScoped<SignInService>();
         services.AddHostedService<DatabaseInitializer>();
         return builder;
@@ -86,7 +89,8 @@ public static class PortalHosting
         {
             // Only page requests get the not-found page: a re-executed POST would post to it, and it would answer 400
             // for the missing antiforgery token instead of the real status (404, or 403 from the forced password change).
-            if (!HttpMethods.IsGet(context.Request.Method) && !HttpMethods.IsHead(context.Request.Method)
+            // The API answers with problem details of its own (ApiProblems), never with an HTML page.
+            if ((ApiProblems.IsApi(context) || (!HttpMethods.IsGet(context.Request.Method) && !HttpMethods.IsHead(context.Request.Method)))
                 && context.Features.Get<IStatusCodePagesFeature>() is { } statusCodePages)
             {
                 statusCodePages.Enabled = false;
@@ -94,6 +98,7 @@ public static class PortalHosting
 
             return next(context);
         });
+        app.UseApiProblems();
         app.UseRequestLogging();
         app.UseStaticFiles(new StaticFileOptions
         {
@@ -112,6 +117,7 @@ public static class PortalHosting
         app.MapMemberExport();
         app.MapBotChallenge();
         UserAdmin.Portal.Features.Activity.ActivityExportEndpoints.MapActivityExport(app);
+        app.MapPortalApi();
         return app;
     }
 
@@ -123,7 +129,9 @@ public static class PortalHosting
         app.Use(async (context, next) =>
         {
             var path = context.Request.Path;
-            var exempt = path.StartsWithSegments("/Account/ChangePassword")
+            // The API accepts only API keys (never this cookie), so a pending change of the cookie's account is not its concern.
+            var exempt = ApiProblems.IsApi(context)
+                || path.StartsWithSegments("/Account/ChangePassword")
                 || path.StartsWithSegments("/Account/Activate")
                 || path.StartsWithSegments("/Account/ResetPassword")
                 || path.StartsWithSegments("/Account/ConfirmEmail")

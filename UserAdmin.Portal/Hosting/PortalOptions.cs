@@ -25,6 +25,8 @@ public sealed class PortalOptions
 
     /// <summary>Usernames of the instance operators, who may create organizations (/organizations/new).</summary>
     public List<string> Operators { get; set; } = [];
+
+    public UserAdmin.Portal.Features.Api.ApiSettings Api { get; set; } = new();
 }
 
 public sealed class PasswordSettings

@@ -9,7 +9,7 @@ public sealed class NavItemsTests
     [Fact]
     public void WithoutAMemberOnlyItemsNeedingNoPermissionAreListed()
     {
-        Assert.Equal(["Dashboard", "Organizations", "API keys"], NavItems.For(null).Select(i => i.Text));
+        Assert.Equal(["Dashboard", "Organizations", "API keys", "API docs"], NavItems.For(null).Select(i => i.Text));
     }
 
     [Fact]
@@ -25,7 +25,7 @@ public sealed class NavItemsTests
     {
         var groups = new ActingMember(Guid.NewGuid(), "helper", 1, Guid.NewGuid(), MemberRank.Regular, new HashSet<string> { PortalPermissions.ManageGroups });
 
-        Assert.Equal(["Dashboard", "Groups", "Policies", "Organizations", "API keys"], NavItems.For(groups).Select(i => i.Text));
+        Assert.Equal(["Dashboard", "Groups", "Policies", "Organizations", "API keys", "API docs"], NavItems.For(groups).Select(i => i.Text));
     }
 
     [Fact]

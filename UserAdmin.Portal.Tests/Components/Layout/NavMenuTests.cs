@@ -16,7 +16,7 @@ public sealed class NavMenuTests : PortalComponentTest
     {
         var menu = await RenderMenuForAsync(MemberRank.Regular);
 
-        Assert.Equal(["Dashboard", "Organizations", "API keys (coming soon)"], Items(menu).Select(i => i.Text));
+        Assert.Equal(["Dashboard", "Organizations", "API keys", "API docs"], Items(menu).Select(i => i.Text));
     }
 
     [Fact]
@@ -25,7 +25,7 @@ public sealed class NavMenuTests : PortalComponentTest
         var menu = await RenderMenuForAsync(MemberRank.Regular, PortalPermissions.HelpDesk);
 
         Assert.Equal(
-            ["Dashboard", "Users", "Activity", "Organizations", "API keys (coming soon)"],
+            ["Dashboard", "Users", "Activity", "Organizations", "API keys", "API docs"],
             Items(menu).Select(i => i.Text));
     }
 

@@ -15,7 +15,8 @@ public static class NavItems
         new("Policies", "/policies", "policy", PortalPermissions.ManageGroups, true),
         new("Activity", "/activity", "history", PortalPermissions.ViewActivity, true),
         new("Organizations", "/organizations", "domain", null, true),
-        new("API keys", "/api-keys", "key", null, false),
+        new("API keys", "/account/api-keys", "key", null, true),
+        new("API docs", "/api-docs", "api", null, true),
     ];
 
     /// <summary>The items this member may see: pages needing a permission they lack are left out.</summary>

@@ -147,4 +147,27 @@ public sealed class MemberDetailService(IDbContextFactory<PortalDbContext> dbFac
             ViewerRank = viewer.Rank,
         });
     }
+
+    /// <summary>
+    /// The member of the actor's organization with this username or email (any case), with the same checks as
+    /// <see cref="GetAsync"/>: someone not in the organization is simply not found.
+    /// </summary>
+    public async Task<OperationResult<MemberDetail>> FindAsync(Actor actor, string? userName, string? email, CancellationToken ct = default)
+    {
+        var normalizedUser = userName?.Trim().ToUpperInvariant();
+        var normalizedEmail = email?.Trim().ToUpperInvariant();
+        Guid? accountId = null;
+        if (!string.IsNullOrEmpty(normalizedUser) || !string.IsNullOrEmpty(normalizedEmail))
+        {
+            await using var db = await dbFactory.CreateDbContextAsync(ct);
+            accountId = await db.Memberships.AsNoTracking()
+                .Where(m => m.OrganizationId == actor.OrganizationId)
+                .Where(m => normalizedUser != null ? m.Account!.NormalizedUserName == normalizedUser : m.Account!.NormalizedEmail == normalizedEmail)
+                .Select(m => (Guid?)m.AccountId)
+                .FirstOrDefaultAsync(ct);
+        }
+
+        // An unknown name goes through GetAsync too, so a refusal of the viewer reads the same either way.
+        return await GetAsync(actor, accountId ?? Guid.Empty, ct);
+    }
 }
