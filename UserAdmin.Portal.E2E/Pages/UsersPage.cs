@@ -65,8 +65,8 @@ public sealed class UsersPage(IPage page, string baseUrl)
 
     public Task FilterByStatusAsync(string status) => ChangeViewAsync(async () =>
     {
-        await page.GetByRole(AriaRole.Combobox, new() { Name = "Status", Exact = true }).ClickAsync();
-        await page.GetByRole(AriaRole.Option, new() { Name = status, Exact = true }).ClickAsync();
+        await page.Locator(".member-filters").GetByRole(AriaRole.Combobox, new() { Name = "Status", Exact = true })
+            .SelectOptionAsync(new SelectOptionValue { Label = status });
     });
 
     public Task SearchAsync(string text) => ChangeViewAsync(async () =>

@@ -217,7 +217,7 @@ public sealed class MemberGridComponentTests : PortalComponentTest
         var emitted = new List<MemberFilter>();
         var bar = RenderFilterBar(new MemberFilter { Search = "bob" }, emitted.Add);
 
-        bar.Find("[aria-label=Status] li[aria-label='Locked out']").Click();
+        bar.Find("select[aria-label=Status]").Change("LockedOut");
 
         Assert.Equal([new MemberFilter { Search = "bob", Status = MemberStatus.LockedOut }], emitted);
     }
@@ -415,6 +415,128 @@ public sealed class MemberGridComponentTests : PortalComponentTest
             await portal.DisposeAsync();
         }
     }
+
+    // ---- Filter selects ----
+
+    [Theory]
+    [InlineData("Status", "Suspended")]
+    [InlineData("Rank", "Admin")]
+    [InlineData("Authentication device", "Pending")]
+    public void ChoosingAFilterOptionEmitsTheFilterWithItAndKeepsTheOthers(string label, string option)
+    {
+        var emitted = new List<MemberFilter>();
+        var bar = RenderFilterBar(new MemberFilter { Search = "bob" }, emitted.Add);
+
+        bar.Find($"select[aria-label='{label}']").Change(option);
+
+        var filter = Assert.Single(emitted);
+        Assert.Equal("bob", filter.Search);
+        Assert.Equal(option, (label switch
+        {
+            "Status" => (object?)filter.Status,
+            "Rank" => filter.Rank,
+            _ => filter.DeviceStatus,
+        })?.ToString());
+    }
+
+    [Fact]
+    public void TheFirstOptionOfAFilterClearsIt()
+    {
+        var emitted = new List<MemberFilter>();
+        var bar = RenderFilterBar(new MemberFilter { Status = MemberStatus.Suspended, EmailConfirmed = false }, emitted.Add);
+
+        Assert.Equal("Suspended", bar.Find("select[aria-label='Status']").GetAttribute("value"));
+        Assert.Equal("False", bar.Find("select[aria-label='Email status']").GetAttribute("value"));
+        bar.Find("select[aria-label='Status']").Change("");
+
+        Assert.Equal([new MemberFilter { EmailConfirmed = false }], emitted);
+    }
+
+    [Fact]
+    public void TheGroupFilterOffersTheOrganizationsGroupsByName()
+    {
+        var emitted = new List<MemberFilter>();
+        var staff = new GroupChoice(Guid.NewGuid(), "Staff <b>");
+        var bar = Render<MemberFilterBar>(p => p.Add(x => x.Filter, MemberFilter.None).Add(x => x.Groups, [staff])
+            .Add(x => x.FilterChanged, emitted.Add));
+
+        Assert.Equal(["Any group", "Staff <b>"], bar.FindAll("select[aria-label='Group'] option").Select(o => o.TextContent));
+        bar.Find("select[aria-label='Group']").Change(staff.Id.ToString());
+
+        Assert.Equal([new MemberFilter { GroupId = staff.Id }], emitted);
+    }
+
+    // ---- Live refresh: what renders again ----
+
+    [Fact]
+    public void TheSameFilterHandedBackDoesNotRenderTheBarAgain()
+    {
+        var bar = RenderFilterBar(new MemberFilter { Rank = MemberRank.Admin });
+        var renders = bar.RenderCount;
+
+        bar.Render(p => p.Add(x => x.Filter, new MemberFilter { Rank = MemberRank.Admin }));
+        Assert.Equal(renders, bar.RenderCount);
+
+        bar.Render(p => p.Add(x => x.Filter, new MemberFilter { Rank = MemberRank.Super }));
+        Assert.Equal(renders + 1, bar.RenderCount);
+    }
+
+    [Fact]
+    public void ARefreshedPageWithTheSameRowsRendersOnlyTheCellsOfTheRowThatChanged()
+    {
+        var rows = Rows(3);
+        var grid = RenderGrid(rows, new MemberSort());
+        var rowRenders = RowRenders(grid);
+        var cellRenders = CellRenders(grid);
+
+        var refreshed = rows.Select(r => r with { }).ToList();
+        refreshed[1] = refreshed[1] with { Status = MemberStatus.Suspended, MustChangePassword = true };
+        grid.Render(p => p.Add(x => x.Rows, refreshed));
+
+        // A render of the grid would render every row again.
+        Assert.Equal(rowRenders[rows[0].MembershipId], RowRenders(grid)[rows[0].MembershipId]);
+        Assert.Equal(rowRenders[rows[2].MembershipId], RowRenders(grid)[rows[2].MembershipId]);
+        Assert.Equal("Suspended must change password", Cells(grid.FindAll("tbody tr")[1])["Status"]);
+        Assert.Equal("Active", Cells(grid.FindAll("tbody tr")[0])["Status"]);
+        var after = CellRenders(grid);
+        Assert.All(after.Where(c => c.Key.Id != refreshed[1].MembershipId), c => Assert.Equal(cellRenders[c.Key], c.Value));
+        Assert.All(after.Where(c => c.Key.Id == refreshed[1].MembershipId), c => Assert.Equal(cellRenders[c.Key] + 1, c.Value));
+    }
+
+    [Fact]
+    public void ARefreshedPageWhoseRowsMovedRendersTheWholeGrid()
+    {
+        var rows = Rows(3);
+        var grid = RenderGrid(rows, new MemberSort());
+        var rowRenders = RowRenders(grid);
+
+        grid.Render(p => p.Add(x => x.Rows, [rows[2], rows[0], rows[1] with { DisplayName = "Renamed" }]));
+
+        Assert.True(RowRenders(grid)[rows[0].MembershipId] > rowRenders[rows[0].MembershipId]);
+        Assert.Equal(["Name user3", "Name user1", "Renamed"], grid.FindAll("tbody tr").Select(r => Cells(r)["Name"]));
+    }
+
+    [Fact]
+    public void ATickedRowRendersTheGridAgainSoTheBoxShowsIt()
+    {
+        var rows = Rows(2);
+        var selected = new HashSet<long>();
+        var grid = Render<MemberGrid>(p => p.Add(x => x.Rows, rows).Add(x => x.Sort, new MemberSort()).Add(x => x.Selected, selected));
+
+        selected.Add(rows[0].MembershipId);
+        grid.Render(p => p.Add(x => x.Rows, rows.ToList()).Add(x => x.Selected, selected));
+
+        Assert.True(grid.FindAll("tbody tr")[0].QuerySelector("input[type=checkbox]")!.HasAttribute("checked"));
+    }
+
+    /// <summary>How often each row (or anything in it) has rendered, by member.</summary>
+    private static Dictionary<long, int> RowRenders(IRenderedComponent<MemberGrid> grid) =>
+        grid.FindComponents<Radzen.Blazor.RadzenDataGridRow<MemberRow>>().ToDictionary(r => r.Instance.Item.MembershipId, r => r.RenderCount);
+
+    private static Dictionary<(long Id, int Index), int> CellRenders(IRenderedComponent<MemberGrid> grid) =>
+        grid.FindComponents<LiveMemberCell>()
+            .Select((c, i) => (c, i))
+            .ToDictionary(x => (x.c.Instance.Row.MembershipId, x.i), x => x.c.RenderCount);
 
     private IRenderedComponent<MemberPager> RenderPager(MemberGridState state, MemberPage page, int? total, Action<MemberGridState>? navigate = null) =>
         Render<MemberPager>(p => p
