@@ -20,6 +20,11 @@ if (args is ["benchmark", "import", ..])
     return await UserAdmin.Portal.Benchmarks.ImportBenchmark.MainAsync(args);
 }
 
+if (args is ["backup" or "restore", ..])
+{
+    return await UserAdmin.Portal.Hosting.PortalBackup.MainAsync(args);
+}
+
 try
 {
     var builder = WebApplication.CreateBuilder(args);

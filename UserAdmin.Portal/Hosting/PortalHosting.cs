@@ -31,6 +31,7 @@ public static class PortalHosting
         builder.AddPortalData();
         builder.AddPortalIdentity(portal);
         builder.AddPortalEmail(portal);
+        builder.AddPortalSecurity();
 
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddRadzenComponents();
@@ -77,6 +78,7 @@ public static class PortalHosting
 
     public static WebApplication UsePortal(this WebApplication app)
     {
+        app.UseSecurityHeaders();
         if (!app.Environment.IsDevelopment())
         {
             app.UseExceptionHandler("/Error", createScopeForErrors: true);
@@ -116,6 +118,7 @@ public static class PortalHosting
         app.MapPortalAccountEndpoints();
         app.MapMemberExport();
         app.MapBotChallenge();
+        app.MapPortalHealth();
         UserAdmin.Portal.Features.Activity.ActivityExportEndpoints.MapActivityExport(app);
         app.MapPortalApi();
         return app;
