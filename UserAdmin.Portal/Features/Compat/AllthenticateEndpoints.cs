@@ -1,0 +1,8 @@
+namespace UserAdmin.Portal.Features.Compat;
+
+internal static class AllthenticateEndpoints
+{
+    public static void Map(RouteGroupBuilder group)
+    {
+    }
+}
