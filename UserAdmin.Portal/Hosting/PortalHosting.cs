@@ -6,6 +6,7 @@ using UserAdmin.Portal.Features.Accounts;
 using UserAdmin.Portal.Features.Activation;
 using UserAdmin.Portal.Features.Api;
 using UserAdmin.Portal.Features.BotChallenge;
+using UserAdmin.Portal.Features.Compat;
 using UserAdmin.Portal.Features.Passwords;
 using UserAdmin.Portal.Features.Demo;
 using UserAdmin.Portal.Features.Email;
@@ -92,7 +93,7 @@ public static class PortalHosting
             // Only page requests get the not-found page: a re-executed POST would post to it, and it would answer 400
             // for the missing antiforgery token instead of the real status (404, or 403 from the forced password change).
             // The API answers with problem details of its own (ApiProblems), never with an HTML page.
-            if ((ApiProblems.IsApi(context) || (!HttpMethods.IsGet(context.Request.Method) && !HttpMethods.IsHead(context.Request.Method)))
+            if ((ApiProblems.IsApi(context) || CompatHosting.IsCompat(context) || (!HttpMethods.IsGet(context.Request.Method) && !HttpMethods.IsHead(context.Request.Method)))
                 && context.Features.Get<IStatusCodePagesFeature>() is { } statusCodePages)
             {
                 statusCodePages.Enabled = false;
@@ -121,6 +122,7 @@ public static class PortalHosting
         app.MapPortalHealth();
         UserAdmin.Portal.Features.Activity.ActivityExportEndpoints.MapActivityExport(app);
         app.MapPortalApi();
+        app.MapCompatibilityApis();
         return app;
     }
 
@@ -134,6 +136,7 @@ public static class PortalHosting
             var path = context.Request.Path;
             // The API accepts only API keys (never this cookie), so a pending change of the cookie's account is not its concern.
             var exempt = ApiProblems.IsApi(context)
+                || CompatHosting.IsCompat(context)
                 || path.StartsWithSegments("/Account/ChangePassword")
                 || path.StartsWithSegments("/Account/Activate")
                 || path.StartsWithSegments("/Account/ResetPassword")

@@ -16,8 +16,23 @@ public static class ApiKeyDefaults
     /// <summary>The policy every <c>/api</c> endpoint requires: an API key (never the cookie) whose scope allows the method.</summary>
     public const string Policy = "api-key";
 
+    /// <summary>Usergrid's form, <c>Authorization: Bearer &lt;key&gt;</c>: accepted only on endpoints that opt in with <see cref="BearerKeyAccepted"/>.</summary>
+    public const string BearerScheme = "Bearer";
+
     public const string ScopeClaim = "portal:api_scope";
     public const string KeyIdClaim = "portal:api_key";
+}
+
+/// <summary>Endpoint metadata: this endpoint also takes the key as <c>Authorization: Bearer &lt;key&gt;</c> (Usergrid's scripts).</summary>
+public sealed class BearerKeyAccepted;
+
+/// <summary>
+/// Endpoint metadata for the compatibility routes: how this endpoint's clients expect a refusal to look
+/// (instead of a problem details body). Used for the 401 and 403 of the ApiKey scheme.
+/// </summary>
+public interface IApiErrorShape
+{
+    Task WriteAsync(HttpContext http, int status, string message);
 }
 
 /// <summary>
@@ -41,7 +56,9 @@ internal sealed class ApiKeyAuthenticationHandler(
         }
 
         var space = header.IndexOf(' ', StringComparison.Ordinal);
-        if (space <= 0 || !header[..space].Equals(ApiKeyDefaults.Scheme, StringComparison.OrdinalIgnoreCase))
+        var bearer = space > 0 && header[..space].Equals(ApiKeyDefaults.BearerScheme, StringComparison.OrdinalIgnoreCase)
+            && Context.GetEndpoint()?.Metadata.GetMetadata<BearerKeyAccepted>() is not null;
+        if (space <= 0 || !(bearer || header[..space].Equals(ApiKeyDefaults.Scheme, StringComparison.OrdinalIgnoreCase)))
         {
             _failure = "Send the key as 'Authorization: ApiKey <key>'.";
             return AuthenticateResult.NoResult();
@@ -50,7 +67,7 @@ internal sealed class ApiKeyAuthenticationHandler(
         var credential = header[(space + 1)..].Trim();
         string? userName = null;
         var colon = credential.IndexOf(':', StringComparison.Ordinal);
-        if (colon >= 0)
+        if (colon >= 0 && !bearer)
         {
             userName = credential[..colon];
             credential = credential[(colon + 1)..];
@@ -78,13 +95,18 @@ internal sealed class ApiKeyAuthenticationHandler(
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
         Response.Headers.WWWAuthenticate = ApiKeyDefaults.Scheme;
-        await ApiProblems.WriteAsync(Context, StatusCodes.Status401Unauthorized,
+        await WriteAsync(StatusCodes.Status401Unauthorized,
             _failure ?? "This API needs an API key: 'Authorization: ApiKey <key>'. Create one on the portal's API keys page.");
     }
 
     protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
         // The only refusal the policy itself makes; the services' own refusals are 403s with their reason.
-        ApiProblems.WriteAsync(Context, StatusCodes.Status403Forbidden, "This is a read-only API key: it can only read (GET).");
+        WriteAsync(StatusCodes.Status403Forbidden, "This is a read-only API key: it can only read (GET).");
+
+    private Task WriteAsync(int status, string message) =>
+        Context.GetEndpoint()?.Metadata.GetMetadata<IApiErrorShape>() is { } shape
+            ? shape.WriteAsync(Context, status, message)
+            : ApiProblems.WriteAsync(Context, status, message);
 }
 
 /// <summary>Read-only keys may only read.</summary>

@@ -170,4 +170,18 @@ public sealed class MemberDetailService(IDbContextFactory<PortalDbContext> dbFac
         // An unknown name goes through GetAsync too, so a refusal of the viewer reads the same either way.
         return await GetAsync(actor, accountId ?? Guid.Empty, ct);
     }
+
+    /// <summary>
+    /// The member whose membership in the actor's organization has this number (the stable numeric id that
+    /// ThreatStream and Allthenticate scripts use), with the same checks as <see cref="GetAsync"/>.
+    /// </summary>
+    public async Task<OperationResult<MemberDetail>> GetByMembershipIdAsync(Actor actor, long membershipId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var accountId = await db.Memberships.AsNoTracking()
+            .Where(m => m.Id == membershipId && m.OrganizationId == actor.OrganizationId)
+            .Select(m => (Guid?)m.AccountId)
+            .FirstOrDefaultAsync(ct);
+        return await GetAsync(actor, accountId ?? Guid.Empty, ct);
+    }
 }

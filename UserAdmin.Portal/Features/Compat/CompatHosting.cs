@@ -1,0 +1,54 @@
+using UserAdmin.Portal.Features.Api;
+
+namespace UserAdmin.Portal.Features.Compat;
+
+/// <summary>
+/// The routes of the four user-admin APIs the portal replaces (issue #9), so their scripts keep working with only
+/// the address and key changed. Each is a thin adapter: it translates the old request to a call of the same
+/// services the pages and <c>/api/v1</c> use, and the result to the old response shape. Rules, validation and
+/// activity records stay in the services. Every route needs the API-key policy of <c>/api/v1</c> and shares its
+/// per-key rate limit.
+/// </summary>
+public static class CompatHosting
+{
+    public const string UsergridPrefix = "/management";
+    public const string CompatPrefix = "/compat";
+
+    /// <summary>
+    /// Paths that answer in their own JSON shapes, never with the portal's HTML pages: the status code pages and the
+    /// cookie's forced password change leave them alone, as they do <c>/api</c> (where ThreatStream's routes live).
+    /// </summary>
+    public static bool IsCompat(HttpContext http) =>
+        http.Request.Path.StartsWithSegments(UsergridPrefix) || http.Request.Path.StartsWithSegments(CompatPrefix);
+
+    public static void MapCompatibilityApis(this WebApplication app)
+    {
+        ThreatStreamEndpoints.Map(Guarded(app.MapGroup("/api/v1/orgadmin")).WithTags("Compatibility: ThreatStream"));
+        UsergridEndpoints.Map(Guarded(app.MapGroup(UsergridPrefix)).WithMetadata(new BearerKeyAccepted(), UsergridShape.Instance));
+        AllthenticateEndpoints.Map(Guarded(app.MapGroup(CompatPrefix + "/allthenticate")).WithMetadata(AllthenticateShape.Instance));
+        VirtoolEndpoints.Map(Guarded(app.MapGroup(CompatPrefix + "/virtool/api")).WithMetadata(VirtoolShape.Instance));
+    }
+
+    private static RouteGroupBuilder Guarded(RouteGroupBuilder group)
+    {
+        group.RequireAuthorization(ApiKeyDefaults.Policy).RequireRateLimiting(ApiHosting.RateLimitPolicy);
+        // Unexpected errors answer in the system's own shape (ThreatStream's, under /api, are problems already).
+        group.AddEndpointFilter(async (context, next) =>
+        {
+            try
+            {
+                return await next(context);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException && !context.HttpContext.Response.HasStarted)
+            {
+                var http = context.HttpContext;
+                http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("UserAdmin.Portal.Compat")
+                    .LogError(ex, "Unhandled error in {Method} {Path}", http.Request.Method, http.Request.Path);
+                return http.GetEndpoint()?.Metadata.GetMetadata<CompatShape>() is { } shape
+                    ? shape.Error(500, "Something went wrong on the server; the error is logged.")
+                    : ApiProblems.Problem(500, "Something went wrong on the server; the error is logged.");
+            }
+        });
+        return group;
+    }
+}
