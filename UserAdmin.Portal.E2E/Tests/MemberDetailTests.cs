@@ -308,6 +308,34 @@ public sealed class MemberDetailTests(PortalFixture fixture, MemberDetailPortal 
     });
 
     [Fact]
+    public Task ASuspendedMembersOpenPageEndsAtOnceAndSendsThemToSignIn() => RunWithNewMemberAsync(async (page, detail, name) =>
+    {
+        // The member signs in in a browser of their own (choosing a new password, as the initial one demands).
+        await using var memberContext = await Browser.NewContextAsync();
+        var memberPage = await memberContext.NewPageAsync();
+        var login = new LoginPage(memberPage, own.Server.BaseUrl);
+        await login.GotoAsync();
+        await login.SignInAsync(name, Passphrase);
+        var change = new ChangePasswordPage(memberPage, own.Server.BaseUrl);
+        await change.ExpectShownAsync();
+        await change.ChangeAsync(Passphrase, Passphrase + " renewed");
+        var shell = new ShellPage(memberPage, own.Server.BaseUrl);
+        await shell.ExpectDashboardAsync();
+        await memberPage.WaitForFunctionAsync("() => window.Blazor !== undefined && document.readyState === 'complete'");
+        await Expect(shell.UserMenu).ToContainTextAsync("Mary Major");
+
+        await detail.Action("Suspend").ClickAsync();
+        await detail.ConfirmAsync("Yes, go ahead");
+        await Expect(detail.Badges).ToContainTextAsync("Suspended", new() { IgnoreCase = true });
+
+        // Nobody touches the member's browser: the change notice ends the circuit well before the minute's recheck,
+        // and the page loaded afresh lets a suspended member in nowhere (sign-in, or access denied while the cookie's
+        // own stamp check has not come round yet).
+        await Expect(memberPage).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/Account/(Login|AccessDenied)", System.Text.RegularExpressions.RegexOptions.IgnoreCase),
+            new() { Timeout = 20_000 });
+    });
+
+    [Fact]
     public Task AGroupGrantsAnApplicationPermissionToAMemberAddedWithThePicker() => RunWithNewMemberAsync(async (page, detail, name) =>
     {
         var group = $"Lab {Guid.NewGuid().ToString("N")[..6]}";
