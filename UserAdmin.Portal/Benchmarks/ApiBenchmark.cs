@@ -30,7 +30,7 @@ internal static class ApiBenchmark
         var seconds = Option(args, "--seconds", 10);
         var connections = Option(args, "--connections", 16);
         var threads = Math.Min(connections, Option(args, "--threads", 2));
-        var warmup = Option(args, "--warmup", 2);
+        var warmup = Option(args, "--warmup", 5);
 
         var path = Path.GetFullPath(await BenchmarkDatabase.EnsureAsync(Path.Combine("data", "bench"), size, rebuild: false));
         await using var raw = await BenchmarkDatabase.OpenAsync(path);
@@ -59,6 +59,11 @@ internal static class ApiBenchmark
         var key = created.Value ?? throw new InvalidOperationException($"Creating the benchmark's API key failed: {created.Message}");
         var authorization = $"ApiKey {key.Key}";
 
+        if (args.Contains("--breakdown"))
+        {
+            await BreakdownAsync(portal.Services, portalUrl, authorization, key.Key, ids, cursors[cursors.Count / 2]);
+        }
+
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"API benchmark: {size:N0} members, wrk -t{threads} -c{connections}, {seconds} s per run after {warmup} s of warm-up; load average {LoadAverage()}"));
         try
@@ -70,7 +75,7 @@ internal static class ApiBenchmark
                     await Wrk.RunAsync(url, script, warmup, connections, threads);
                 }
 
-                return await Wrk.RunAsync(url, script, seconds, connections, threads);
+                return await Timed(() => Wrk.RunAsync(url, script, seconds, connections, threads));
             }
 
             var apiList = await Measure(portalUrl, Wrk.GetScript(
@@ -92,17 +97,18 @@ internal static class ApiBenchmark
                 if (warmup > 0)
                 {
                     await Wrk.RunAsync(url, Wrk.UpdateScript(current, threads, prefix, "/profile", auth), warmup, connections, threads);
+                    await Task.Delay(500); // requests still in flight when wrk stopped move versions on
                     current = await CurrentVersionsAsync(raw, changing);
                 }
 
                 var before = await CountRecordsAsync(raw);
-                var result = await Wrk.RunAsync(url, Wrk.UpdateScript(current, threads, prefix, "/profile", auth), seconds, connections, threads);
+                var result = await Timed(() => Wrk.RunAsync(url, Wrk.UpdateScript(current, threads, prefix, "/profile", auth), seconds, connections, threads));
                 return (result, await CountRecordsAsync(raw) - before);
             }
 
             Console.WriteLine();
-            Console.WriteLine("| scenario | API req/s | API p50 | API p95 | API p99 | baseline req/s | baseline p50 | baseline p95 | baseline p99 | req/s ratio | p95 ratio | target |");
-            Console.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |");
+            Console.WriteLine("| scenario | API req/s | API p50 | API p95 | API p99 | API CPU/req | baseline req/s | baseline p50 | baseline p95 | baseline p99 | baseline CPU/req | req/s ratio | p95 ratio | target |");
+            Console.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |");
             Row("list (cursor page of 100)", apiList, rawList, ReadTarget(apiList, rawList));
             Row("get by id", apiGet, rawGet, ReadTarget(apiGet, rawGet));
             var updateMet = apiRecords / apiUpdate.Seconds >= 500 && apiRecords >= apiUpdate.Requests - apiUpdate.Non2xx && apiUpdate.Non2xx == 0;
@@ -129,6 +135,77 @@ internal static class ApiBenchmark
         }
     }
 
+    /// <summary>
+    /// Adds the CPU this process (both servers; only one is driven at a time) spent per answered request: unlike
+    /// requests/s, it hardly moves when other jobs share the cores.
+    /// </summary>
+    private static async Task<WrkResult> Timed(Func<Task<WrkResult>> run)
+    {
+        var cpu = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
+        var result = await run();
+        await Task.Delay(200);
+        var spent = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime - cpu;
+        return result with { CpuMsPerRequest = spent.TotalMilliseconds / Math.Max(1, result.Requests) };
+    }
+
+    /// <summary>`--breakdown`: the cost of each step of a request, one call at a time, in this process (mean of many calls).</summary>
+    private static async Task BreakdownAsync(IServiceProvider services, string portalUrl, string authorization, string key, List<Guid> ids, (string Name, long Id) cursor)
+    {
+        var keys = services.GetRequiredService<ApiKeyService>();
+        var details = services.GetRequiredService<UserAdmin.Portal.Features.Members.MemberDetailService>();
+        var query = services.GetRequiredService<MemberQueryService>();
+        var factory = services.GetRequiredService<Microsoft.EntityFrameworkCore.IDbContextFactory<PortalDbContext>>();
+        var actor = new Actor(BenchmarkDatabase.AdminId, BenchmarkDatabase.OrganizationId);
+        var page = new PageRequest(PageAnchor.After, new MemberCursor([JsonSerializer.SerializeToElement(cursor.Name)], cursor.Id), PageSize);
+        using var http = new HttpClient { BaseAddress = new Uri(portalUrl) };
+        http.DefaultRequestHeaders.TryAddWithoutValidation("Authorization", authorization);
+        var i = 0;
+        var steps = new (string Name, Func<Task> Step)[]
+        {
+            ("EF context, open and close its connection", async () =>
+            {
+                await using var db = await factory.CreateDbContextAsync();
+                await Microsoft.EntityFrameworkCore.RelationalDatabaseFacadeExtensions.OpenConnectionAsync(db.Database);
+                await Microsoft.EntityFrameworkCore.RelationalDatabaseFacadeExtensions.CloseConnectionAsync(db.Database);
+            }),
+            ("EF one-row query (organization by id)", async () =>
+            {
+                await using var db = await factory.CreateDbContextAsync();
+                await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.SingleAsync(
+                    db.Organizations.Where(o => o.Id == actor.OrganizationId).Select(o => o.MemberCount));
+            }),
+            ("key check (ApiKeyService.AuthenticateAsync)", () => keys.AuthenticateAsync(key)),
+            ("acting member load", async () =>
+            {
+                await using var db = await factory.CreateDbContextAsync();
+                await ActingMemberLoader.LoadAsync(db, actor.AccountId, actor.OrganizationId);
+            }),
+            ("MemberDetailService.GetAsync", () => details.GetAsync(actor, ids[i++ % ids.Count])),
+            ("MemberQueryService.PageAsync (100)", () => query.PageAsync(actor, MemberFilter.None, new MemberSort(), page)),
+            ("HTTP GET /members/{id}", async () => (await http.GetAsync($"/api/v1/members/{ids[i++ % ids.Count]}")).Dispose()),
+            ("HTTP GET /members?limit=100&cursor=", async () => (await http.GetAsync($"/api/v1/members?limit={PageSize}&cursor={page.Cursor!.Encode()}")).Dispose()),
+        };
+        foreach (var (name, step) in steps)
+        {
+            for (var n = 0; n < 200; n++)
+            {
+                await step();
+            }
+
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
+            var cpu = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
+            const int calls = 1000;
+            for (var n = 0; n < calls; n++)
+            {
+                await step();
+            }
+
+            var spent = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime - cpu;
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  {name}: {System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds / calls:0.000} ms, CPU {spent.TotalMilliseconds / calls:0.000} ms"));
+        }
+    }
+
     private static string ReadTarget(WrkResult api, WrkResult baseline)
     {
         var met = api.RequestsPerSecond >= 0.5 * baseline.RequestsPerSecond && api.P95Ms <= 2 * baseline.P95Ms;
@@ -137,8 +214,8 @@ internal static class ApiBenchmark
 
     private static void Row(string scenario, WrkResult api, WrkResult baseline, string target) =>
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"| {scenario} | {api.RequestsPerSecond:N0} | {api.P50Ms:0.0} ms | {api.P95Ms:0.0} ms | {api.P99Ms:0.0} ms | {baseline.RequestsPerSecond:N0} | {baseline.P50Ms:0.0} ms"
-            + $" | {baseline.P95Ms:0.0} ms | {baseline.P99Ms:0.0} ms | {api.RequestsPerSecond / baseline.RequestsPerSecond:0.00} | {api.P95Ms / baseline.P95Ms:0.00} | {target} |"));
+            $"| {scenario} | {api.RequestsPerSecond:N0} | {api.P50Ms:0.0} ms | {api.P95Ms:0.0} ms | {api.P99Ms:0.0} ms | {api.CpuMsPerRequest:0.00} ms | {baseline.RequestsPerSecond:N0}"
+            + $" | {baseline.P50Ms:0.0} ms | {baseline.P95Ms:0.0} ms | {baseline.P99Ms:0.0} ms | {baseline.CpuMsPerRequest:0.00} ms | {api.RequestsPerSecond / baseline.RequestsPerSecond:0.00} | {api.P95Ms / baseline.P95Ms:0.00} | {target} |"));
 
     /// <summary>Every n-th row of the organization in the list's order: the cursors of pages spread over all of it.</summary>
     private static async Task<List<(string Name, long Id)>> CursorPointsAsync(SqliteConnection raw, int count)

@@ -11,6 +11,9 @@ internal sealed record WrkResult(long Requests, double Seconds, double P50Ms, do
 
     public double RequestsPerSecond => Seconds > 0 ? Requests / Seconds : 0;
 
+    /// <summary>CPU time the server process spent per request, when the caller measured it.</summary>
+    public double CpuMsPerRequest { get; init; }
+
     /// <summary>The <see cref="Marker"/> line of wrk's output (times in microseconds), or null when there is none.</summary>
     public static WrkResult? Parse(string output)
     {
