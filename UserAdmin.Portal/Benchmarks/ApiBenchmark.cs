@@ -23,7 +23,7 @@ internal static class ApiBenchmark
     private const int PageSize = 100;
     private const string UpdateVerb = "member.profile_updated";
 
-    /// <summary>`dotnet run -c Release --project UserAdmin.Portal -- benchmark api [--size 100000] [--seconds 10] [--connections 16]`</summary>
+    /// <summary>`dotnet run -c Release --project UserAdmin.Portal -- benchmark api [--size 100000] [--seconds 10] [--connections 16] [--threads 2] [--warmup 5] [--breakdown]`</summary>
     public static async Task<int> MainAsync(string[] args)
     {
         var size = Option(args, "--size", 100_000);
@@ -78,6 +78,7 @@ internal static class ApiBenchmark
                 return await Timed(() => Wrk.RunAsync(url, script, seconds, connections, threads));
             }
 
+            var runs = Random.Shared.Next(1_000_000);
             var apiList = await Measure(portalUrl, Wrk.GetScript(
                 cursors.Select(c => $"/api/v1/members?limit={PageSize}&cursor={new MemberCursor([JsonSerializer.SerializeToElement(c.Name)], c.Id).Encode()}").ToList(),
                 authorization));
@@ -96,13 +97,13 @@ internal static class ApiBenchmark
                 var current = await CurrentVersionsAsync(raw, changing);
                 if (warmup > 0)
                 {
-                    await Wrk.RunAsync(url, Wrk.UpdateScript(current, threads, prefix, "/profile", auth), warmup, connections, threads);
+                    await Wrk.RunAsync(url, Wrk.UpdateScript(current, threads, prefix, "/profile", auth, ++runs), warmup, connections, threads);
                     await Task.Delay(500); // requests still in flight when wrk stopped move versions on
                     current = await CurrentVersionsAsync(raw, changing);
                 }
 
                 var before = await CountRecordsAsync(raw);
-                var result = await Timed(() => Wrk.RunAsync(url, Wrk.UpdateScript(current, threads, prefix, "/profile", auth), seconds, connections, threads));
+                var result = await Timed(() => Wrk.RunAsync(url, Wrk.UpdateScript(current, threads, prefix, "/profile", auth, ++runs), seconds, connections, threads));
                 return (result, await CountRecordsAsync(raw) - before);
             }
 

@@ -88,9 +88,11 @@ internal static class Wrk
     /// <summary>
     /// A script that PUTs a profile change to each member in turn: the display name gets a counter, every other field
     /// stays, and the version quoted is the one the previous answer for that member returned (read from its JSON), so
-    /// no write is refused as stale. Each thread takes its own share of the members.
+    /// no write is refused as stale. Each thread takes its own share of the members. The display name carries
+    /// <paramref name="run"/> too, so a name a previous run (a warm-up) wrote is never sent again: that would be no change
+    /// and write no activity record.
     /// </summary>
-    public static string UpdateScript(IReadOnlyList<BenchMember> members, int threads, string pathPrefix, string pathSuffix, string? authorization)
+    public static string UpdateScript(IReadOnlyList<BenchMember> members, int threads, string pathPrefix, string pathSuffix, string? authorization, int run)
     {
         var lua = new StringBuilder();
         lua.Append("local members = {\n");
@@ -103,7 +105,7 @@ internal static class Wrk
         lua.Append("}\n");
         AppendHeaders(lua, authorization);
         lua.Append("headers[\"Content-Type\"] = \"application/json\"\n");
-        lua.Append(CultureInfo.InvariantCulture, $"local threadCount = {threads}\nlocal prefix = {Quote(pathPrefix)}\nlocal suffix = {Quote(pathSuffix)}\n");
+        lua.Append(CultureInfo.InvariantCulture, $"local threadCount = {threads}\nlocal prefix = {Quote(pathPrefix)}\nlocal suffix = {Quote(pathSuffix)}\nlocal run = {run}\n");
         lua.Append("""
             local next_tid = 0
             setup = function(thread) thread:set("tid", next_tid) next_tid = next_tid + 1 end
@@ -118,7 +120,7 @@ internal static class Wrk
               counter = counter + 1
               local m = mine[index]
               local body = '{"firstName":"' .. m.first .. '","lastName":"' .. m.last .. '","displayName":"' .. m.first .. ' ' .. m.last
-                .. ' ' .. counter .. '","email":"' .. m.email .. '","accountVersion":"' .. m.v .. '"}'
+                .. ' ' .. run .. '-' .. counter .. '","email":"' .. m.email .. '","accountVersion":"' .. m.v .. '"}'
               return wrk.format("PUT", prefix .. m.id .. suffix, headers, body)
             end
             response = function(status, headers, body)
