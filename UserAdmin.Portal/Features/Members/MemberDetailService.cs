@@ -77,6 +77,8 @@ public sealed class MemberDetailService(IDbContextFactory<PortalDbContext> dbFac
     public async Task<OperationResult<MemberDetail>> GetAsync(Actor actor, Guid accountId, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
+        // One open for the several statements below: EF's SQLite provider registers its functions at every open.
+        await db.Database.OpenConnectionAsync(ct);
         var viewer = await ActingMemberLoader.LoadAsync(db, actor.AccountId, actor.OrganizationId, ct);
         if (viewer is null)
         {
