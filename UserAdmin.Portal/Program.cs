@@ -15,6 +15,11 @@ if (args is ["benchmark", "bulk", ..])
     return await UserAdmin.Portal.Benchmarks.BulkBenchmark.MainAsync(args);
 }
 
+if (args is ["benchmark", "api", ..])
+{
+    return await UserAdmin.Portal.Benchmarks.ApiBenchmark.MainAsync(args);
+}
+
 if (args is ["benchmark", "import", ..])
 {
     return await UserAdmin.Portal.Benchmarks.ImportBenchmark.MainAsync(args);

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
@@ -44,6 +45,9 @@ internal static class DataExtensions
 /// Per-connection settings: wait up to 5 s for a lock instead of failing, NORMAL sync (safe with WAL), enforce
 /// foreign keys, and read the file through a memory map (shared by all connections through the OS page cache) instead
 /// of one read system call per page. WAL itself is a property of the file, set once when the database is migrated.
+/// The settings belong to the SQLite connection handle, which the pool keeps open: they are applied once per handle,
+/// not at every open from the pool (EF opens and closes the connection around each query, so that was four extra
+/// statements per query).
 /// </summary>
 internal sealed class SqlitePragmas : DbConnectionInterceptor
 {
@@ -51,17 +55,39 @@ internal sealed class SqlitePragmas : DbConnectionInterceptor
 
     public const string Sql = "PRAGMA busy_timeout = 5000; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA mmap_size = 1073741824;";
 
+    private static readonly ConditionalWeakTable<object, object> Configured = new();
+    private static readonly object Marker = new();
+
     public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
     {
-        using var command = connection.CreateCommand();
-        command.CommandText = Sql;
-        command.ExecuteNonQuery();
+        if (!IsConfigured(connection))
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = Sql;
+            command.ExecuteNonQuery();
+            MarkConfigured(connection);
+        }
     }
 
     public override async Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
     {
-        await using var command = connection.CreateCommand();
-        command.CommandText = Sql;
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        if (!IsConfigured(connection))
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = Sql;
+            await command.ExecuteNonQueryAsync(cancellationToken);
+            MarkConfigured(connection);
+        }
+    }
+
+    private static bool IsConfigured(DbConnection connection) =>
+        connection is SqliteConnection { Handle: { } handle } && Configured.TryGetValue(handle, out _);
+
+    private static void MarkConfigured(DbConnection connection)
+    {
+        if (connection is SqliteConnection { Handle: { } handle })
+        {
+            Configured.AddOrUpdate(handle, Marker);
+        }
     }
 }

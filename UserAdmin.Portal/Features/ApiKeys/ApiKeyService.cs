@@ -197,6 +197,8 @@ public sealed class ApiKeyService(OperationRunner runner, IDbContextFactory<Port
         }
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);
+        // One open for the statements below: EF's SQLite provider registers its functions at every open (~0.1 ms).
+        await db.Database.OpenConnectionAsync(ct);
         var key = await db.ApiKeys.AsNoTracking().SingleOrDefaultAsync(k => k.Prefix == prefix, ct);
 
         // Hash and compare even for an unknown prefix, so timing does not tell a real prefix from a made-up one.

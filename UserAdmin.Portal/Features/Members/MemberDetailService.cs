@@ -77,6 +77,8 @@ public sealed class MemberDetailService(IDbContextFactory<PortalDbContext> dbFac
     public async Task<OperationResult<MemberDetail>> GetAsync(Actor actor, Guid accountId, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
+        // One open for the several statements below: EF's SQLite provider registers its functions at every open.
+        await db.Database.OpenConnectionAsync(ct);
         var viewer = await ActingMemberLoader.LoadAsync(db, actor.AccountId, actor.OrganizationId, ct);
         if (viewer is null)
         {
@@ -99,12 +101,14 @@ public sealed class MemberDetailService(IDbContextFactory<PortalDbContext> dbFac
             return OperationResult<MemberDetail>.Fail(OperationResult.From(view));
         }
 
+        // An account in this organization only has no other organization to consult for account-wide actions.
+        var organizationCount = await db.Memberships.CountAsync(m => m.AccountId == accountId, ct);
         var decisions = new Dictionary<MemberAction, Decision>();
         foreach (var action in Enum.GetValues<MemberAction>())
         {
             // For ChangeRank this asks "may they change it at all"; the service checks the chosen rank again.
             var decision = AccessRules.Check(viewer, action, target);
-            if (decision.Allowed && AccessRules.IsAccountWide(action))
+            if (decision.Allowed && AccessRules.IsAccountWide(action) && organizationCount > 1)
             {
                 decision = await MemberTargets.CheckAccountWideAsync(db, viewer, accountId, action, ct);
             }
@@ -139,7 +143,7 @@ public sealed class MemberDetailService(IDbContextFactory<PortalDbContext> dbFac
             DeviceStatus = account.DeviceStatus,
             DeviceAddedAt = account.DeviceAddedAt,
             PrimaryGroupId = membership.PrimaryGroupId,
-            OrganizationCount = await db.Memberships.CountAsync(m => m.AccountId == accountId, ct),
+            OrganizationCount = organizationCount,
             Version = membership.Version,
             AccountVersion = account.ConcurrencyStamp ?? "",
             Can = new MemberCapabilities(decisions),

@@ -13,15 +13,7 @@ public static class ActingMemberLoader
         var row = await db.Memberships
             .AsNoTracking()
             .Where(m => m.AccountId == accountId && m.OrganizationId == organizationId && !m.IsSuspended)
-            .Select(m => new
-            {
-                m.Id,
-                m.Rank,
-                m.Account!.UserName,
-                m.Account.IsActivated,
-                m.Account.LockoutEnd,
-                Permissions = m.Groups.SelectMany(g => g.Group!.Permissions).Select(p => p.Permission).ToList(),
-            })
+            .Select(m => new { m.Id, m.Rank, m.Account!.UserName, m.Account.IsActivated, m.Account.LockoutEnd })
             .SingleOrDefaultAsync(ct);
 
         if (row is null || !row.IsActivated || row.LockoutEnd > now)
@@ -29,6 +21,14 @@ public static class ActingMemberLoader
             return null;
         }
 
-        return new ActingMember(accountId, row.UserName ?? "", row.Id, organizationId, row.Rank, row.Permissions.ToHashSet());
+        // A second statement on purpose: as a collection inside the one above, EF joins a derived table of every
+        // group membership with its permissions, and SQLite builds all of it (every member of every group) before
+        // picking this member's rows. Here it is one seek on GroupMembers(MembershipId).
+        var permissions = await db.GroupMembers
+            .AsNoTracking()
+            .Where(gm => gm.MembershipId == row.Id)
+            .Join(db.GroupPermissions, gm => gm.GroupId, p => p.GroupId, (gm, p) => p.Permission)
+            .ToListAsync(ct);
+        return new ActingMember(accountId, row.UserName ?? "", row.Id, organizationId, row.Rank, permissions.ToHashSet());
     }
 }
