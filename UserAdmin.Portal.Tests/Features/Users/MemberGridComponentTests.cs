@@ -376,6 +376,31 @@ public sealed class MemberGridComponentTests : PortalComponentTest
         Assert.Equal("3 members", page.Find("[data-testid=member-total]").TextContent.Trim());
     }
 
+    [Fact]
+    public async Task AMemberAnotherAdminCreatesJoinsTheOpenGridAndItsTotal()
+    {
+        var (portal, organization, admin) = await UsePortalWithOrganizationAsync();
+        var other = await portal.Database.AddMemberAsync(organization.Id, MemberRank.Admin);
+        SignInAs(admin.AccountId, organization.Id, admin.UserName);
+        var page = RenderUsersPage();
+        page.WaitForAssertion(() => Assert.Equal("2 members", page.Find("[data-testid=member-total]").TextContent.Trim()), TimeSpan.FromSeconds(10));
+
+        // A suspension moves no total; the creation that follows must still be counted.
+        await portal.Get<UserAdmin.Portal.Features.Members.MemberStatusService>().SetSuspendedAsync(other.Actor, admin.AccountId, suspended: true);
+        var created = await portal.Get<MemberAdminService>().CreateAsync(other.Actor, new NewMember
+        {
+            UserName = "aaron.newcomer",
+            Email = "aaron.newcomer@example.org",
+            FirstName = "Aaron",
+            LastName = "Newcomer",
+            SendActivationEmail = true,
+        });
+        Assert.True(created.Succeeded, created.Message);
+
+        page.WaitForAssertion(() => Assert.Equal("3 members", page.Find("[data-testid=member-total]").TextContent.Trim()), TimeSpan.FromSeconds(10));
+        Assert.Contains(page.FindAll("tbody tr.rz-data-row"), tr => tr.TextContent.Contains("aaron.newcomer", StringComparison.Ordinal));
+    }
+
     // ---- helpers ----
 
     /// <summary>The app's real services over a fresh database, behind bUnit's own (which win: auth, navigation, JS).</summary>
