@@ -21,6 +21,19 @@ public sealed class ActivityRetentionTests : IAsyncLifetime
     private ActivityRetention Retention => _portal.Get<ActivityRetention>();
 
     [Fact]
+    public async Task StoppingTheHostEndsTheRetentionLoopQuietly()
+    {
+        using var stopping = new CancellationTokenSource();
+        var retention = Retention;
+        await retention.StartAsync(stopping.Token);
+
+        // The loop waits for its next pass; stopping ends it as finished work, not as a failure that stops the host.
+        await retention.StopAsync(CancellationToken.None);
+
+        Assert.True(retention.ExecuteTask!.IsCompletedSuccessfully);
+    }
+
+    [Fact]
     public async Task RecordsOlderThanTheRetentionAreDeletedInBatchesAndNewerOnesStay()
     {
         var organization = await _portal.Database.AddOrganizationAsync();

@@ -38,12 +38,24 @@ public sealed class ActivityRetention(
             {
                 await PurgeAsync(stoppingToken);
             }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 logger.LogError(ex, "Activity retention pass failed; it runs again at the next interval");
             }
 
-            await Task.Delay(options.CurrentValue.RetentionInterval, clock, stoppingToken);
+            try
+            {
+                await Task.Delay(options.CurrentValue.RetentionInterval, clock, stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                // The host is stopping: a normal end, not a failure that should stop the host.
+                return;
+            }
         }
     }
 
