@@ -27,17 +27,21 @@ internal static class DataExtensions
     /// <summary>Creates the database file's folder, so a fresh checkout starts without any setup.</summary>
     private static string PrepareConnectionString(string connectionString)
     {
-        var csb = new SqliteConnectionStringBuilder(connectionString);
-        if (csb.DataSource is { Length: > 0 } file && file != ":memory:" && csb.Mode != SqliteOpenMode.Memory)
+        if (DatabaseFile(connectionString) is { } file && Path.GetDirectoryName(file) is { Length: > 0 } directory)
         {
-            var directory = Path.GetDirectoryName(Path.GetFullPath(file));
-            if (!string.IsNullOrEmpty(directory))
-            {
-                Directory.CreateDirectory(directory);
-            }
+            Directory.CreateDirectory(directory);
         }
 
-        return csb.ToString();
+        return new SqliteConnectionStringBuilder(connectionString).ToString();
+    }
+
+    /// <summary>The full path of the database file a connection string names, or null for an in-memory database.</summary>
+    public static string? DatabaseFile(string connectionString)
+    {
+        var csb = new SqliteConnectionStringBuilder(connectionString);
+        return csb.DataSource is { Length: > 0 } file && file != ":memory:" && csb.Mode != SqliteOpenMode.Memory
+            ? Path.GetFullPath(file)
+            : null;
     }
 }
 

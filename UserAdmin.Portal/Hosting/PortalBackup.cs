@@ -80,8 +80,7 @@ public static class PortalBackup
         }
 
         var summary = await CheckAsync(backup, ct);
-        var csb = new SqliteConnectionStringBuilder(connectionString);
-        if (Path.GetDirectoryName(Path.GetFullPath(csb.DataSource)) is { Length: > 0 } folder)
+        if (DataExtensions.DatabaseFile(connectionString) is { } target && Path.GetDirectoryName(target) is { Length: > 0 } folder)
         {
             Directory.CreateDirectory(folder);
         }

@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Components.Server;
 using Microsoft.AspNetCore.DataProtection;
-using Microsoft.Data.Sqlite;
 
 namespace UserAdmin.Portal.Hosting;
 
@@ -57,9 +56,9 @@ internal static class SecurityExtensions
             return Path.GetFullPath(configured);
         }
 
-        var csb = new SqliteConnectionStringBuilder(configuration.GetConnectionString("Portal") ?? DataExtensions.DefaultConnectionString);
-        var file = csb.DataSource is { Length: > 0 } source && source != ":memory:" && csb.Mode != SqliteOpenMode.Memory ? source : "data/portal.db";
-        return Path.Combine(Path.GetDirectoryName(Path.GetFullPath(file))!, "keys");
+        var file = DataExtensions.DatabaseFile(configuration.GetConnectionString("Portal") ?? DataExtensions.DefaultConnectionString)
+            ?? Path.GetFullPath("data/portal.db");
+        return Path.Combine(Path.GetDirectoryName(file)!, "keys");
     }
 
     /// <summary>Headers on every response: pages, files, the API.</summary>
