@@ -31,6 +31,13 @@ public sealed partial class MemberAdminService(OperationRunner runner, Activatio
     [GeneratedRegex("^[a-z0-9](?:[a-z0-9._-]{1,62}[a-z0-9])?$")]
     private static partial Regex UserNamePattern();
 
+    /// <summary>
+    /// Embeddings, overrides and isolates reorder the text that follows them, so a name could show as another one
+    /// (the "Trojan Source" trick) in the grid, feeds and exports. Right-to-left scripts need none of them; the
+    /// invisible direction marks (U+200E, U+200F) stay allowed.
+    /// </summary>
+    private static bool IsDirectionOverride(char c) => c is (>= '\u202A' and <= '\u202E') or (>= '\u2066' and <= '\u2069');
+
     /// <summary>Field errors for a new member, as the form and the API show them; empty when it is acceptable.</summary>
     public static Dictionary<string, string[]> Validate(NewMember m)
     {
@@ -56,6 +63,10 @@ public sealed partial class MemberAdminService(OperationRunner runner, Activatio
             else if ((value ?? "").Any(char.IsControl))
             {
                 errors[field] = ["Control characters are not allowed."];
+            }
+            else if ((value ?? "").Any(IsDirectionOverride))
+            {
+                errors[field] = ["Direction-override characters (U+202A–U+202E, U+2066–U+2069) are not allowed."];
             }
         }
 
