@@ -88,6 +88,26 @@ public static class ApiProblems
 
             try
             {
+                if (ApiJsonBodies.HasJsonBody(http.Request))
+                {
+                    if (await ApiJsonBodies.ReadAsync(http.Request.Body, http.RequestAborted) is not { } body)
+                    {
+                        await WriteAsync(http, 413, $"The request body may be at most {MaxBodyBytes / 1024} KB.");
+                        return;
+                    }
+
+                    if (ApiJsonBodies.FindDuplicateField(body) is { } duplicate)
+                    {
+                        await WriteAsync(http, 400, $"The JSON body names the field '{duplicate}' more than once.");
+                        return;
+                    }
+
+                    var buffered = new MemoryStream(body, writable: false);
+                    http.Response.RegisterForDispose(buffered);
+                    http.Request.Body = buffered;
+                    http.Request.ContentLength = body.Length;
+                }
+
                 await next(http);
             }
             catch (BadHttpRequestException ex) when (!http.Response.HasStarted)

@@ -75,6 +75,12 @@ public sealed partial class MemberAdminService(OperationRunner runner, Activatio
             errors[nameof(NewMember.Password)] = ["Set an initial password, or choose to send an activation email."];
         }
 
+        // JSON may carry an enum as any number ("tag": 99); only the defined tags may be stored.
+        if (!Enum.IsDefined(m.Tag))
+        {
+            errors[nameof(NewMember.Tag)] = ["Choose User or Guest."];
+        }
+
         return errors;
     }
 
