@@ -8,20 +8,9 @@ namespace UserAdmin.Portal.Tests.Security.Abuse;
 /// sender and a clock the tests may move forward, for attacks on the static account forms. The bot challenge is off
 /// so that the forgot-password form reaches the service; everything else is as configured in production.
 /// </summary>
-public class AbuseHost(Dictionary<string, string?> settings) : IAsyncLifetime
+public abstract class PortalAbuseHost(Dictionary<string, string?> settings) : IAsyncLifetime
 {
     private PortalServices? _portal;
-
-    public AbuseHost()
-        : this(new Dictionary<string, string?>
-        {
-            ["Portal:BotChallenge:Enabled"] = "false",
-            ["Portal:Passwords:ResetRequestMinimumMilliseconds"] = "50",
-            // The timing tests post the public forms dozens of times from one address; the limit has its own tests.
-            ["Portal:Passwords:ResetRequestsPerAddress"] = "1000",
-        })
-    {
-    }
 
     public PortalServices Portal => _portal!;
     public CapturingEmailSender Email { get; } = new();
@@ -43,8 +32,17 @@ public class AbuseHost(Dictionary<string, string?> settings) : IAsyncLifetime
     }
 }
 
+/// <summary>The portal as configured in production, apart from the bot challenge.</summary>
+public sealed class AbuseHost() : PortalAbuseHost(new Dictionary<string, string?>
+{
+    ["Portal:BotChallenge:Enabled"] = "false",
+    ["Portal:Passwords:ResetRequestMinimumMilliseconds"] = "50",
+    // The timing tests post the public forms dozens of times from one address; the limit has its own tests.
+    ["Portal:Passwords:ResetRequestsPerAddress"] = "1000",
+});
+
 /// <summary>The same portal with a small per-address limit on the public reset forms.</summary>
-public sealed class RateLimitedAbuseHost() : AbuseHost(new Dictionary<string, string?>
+public sealed class RateLimitedAbuseHost() : PortalAbuseHost(new Dictionary<string, string?>
 {
     ["Portal:BotChallenge:Enabled"] = "false",
     ["Portal:Passwords:ResetRequestsPerAddress"] = "4",
