@@ -46,7 +46,7 @@ public sealed class ReflectedInputTests(AbuseHost host) : IClassFixture<AbuseHos
 
         var html = await response.Content.ReadAsStringAsync();
         AssertInert(html);
-        Assert.Equal(Features.Accounts.SignInOutcome.GenericFailure, PortalHttp.ReadAlert(html));
+        Assert.Equal(UserAdmin.Portal.Features.Accounts.SignInOutcome.GenericFailure, PortalHttp.ReadAlert(html));
     }
 
     [Theory(DisplayName = "Redirect")]
