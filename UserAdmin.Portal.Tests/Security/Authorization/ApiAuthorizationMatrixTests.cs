@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Routing;
+using UserAdmin.Portal.Data;
 
 namespace UserAdmin.Portal.Tests.Security.Authorization;
 
@@ -66,6 +67,61 @@ public sealed partial class ApiAuthorizationMatrixTests(AuthorizationWorld world
         {
             Assert.NotEmpty(response.Headers.WwwAuthenticate);
         }
+    }
+
+    /// <summary>Rows that change something of the member they name (not a policy or a group as a whole, not a list).</summary>
+    private static bool ActsOnTheMember(ApiRow row) =>
+        row.Writes && row.Cross == Cross.NotFound && row.State != TargetState.Outsider
+        && row.Needs is not (Needs.AnyMember or Needs.OnlyThemselves or Needs.ViewUsers)
+        && !row.Route.StartsWith("/api/v1/policies/{policyId}/groups", StringComparison.Ordinal)
+        && row.Route is not ("/api/v1/policies/{policyId}" or "/management/organizations/{org}/users");
+
+    /// <summary>
+    /// DESIGN.md: acting on an ADMIN or SUPER always takes SUPER, whatever the groups say. Every endpoint that changes a
+    /// member, aimed at an ADMIN and at a SUPER, by an ADMIN's key and a help-desk member's key → 403.
+    /// </summary>
+    public static TheoryData<string> HigherRankCases()
+    {
+        var cases = new TheoryData<string>();
+        foreach (var row in ApiAuthorizationTable.Rows.Where(ActsOnTheMember))
+        {
+            foreach (var rank in new[] { "Admin", "Super" })
+            {
+                foreach (var caller in new[] { Caller.Admin, Caller.HelpDesk })
+                {
+                    cases.Add($"{row.Key} on {rank}{As}{caller}{Arrow}403");
+                }
+            }
+        }
+
+        return cases;
+    }
+
+    [Theory]
+    [MemberData(nameof(HigherRankCases))]
+    public async Task ActingOnAnAdminOrSuperTakesASuper(string @case)
+    {
+        var on = @case.IndexOf(" on ", StringComparison.Ordinal);
+        var key = @case[..on];
+        var rank = Enum.Parse<MemberRank>(@case[(on + 4)..@case.IndexOf(As, StringComparison.Ordinal)]);
+        var caller = Enum.Parse<Caller>(@case[(@case.IndexOf(As, StringComparison.Ordinal) + As.Length)..@case.IndexOf(Arrow, StringComparison.Ordinal)]);
+        var row = ApiAuthorizationTable.Rows.Single(r => r.Key == key);
+        var target = await world.NewTargetAsync(row.State, rank: rank);
+        var before = await world.LastActivityIdAsync();
+
+        using var client = world.Client(caller);
+        using var request = new HttpRequestMessage(new HttpMethod(row.HttpMethod), row.PathFor(world, target));
+        if (row.Body?.Invoke(world, target) is { } body)
+        {
+            request.Content = JsonContent.Create(body);
+        }
+
+        using var response = await client.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+
+        Assert.True(response.StatusCode == HttpStatusCode.Forbidden, $"{@case}: got {(int)response.StatusCode}: {Short(text)}");
+        Assert.DoesNotContain(target.Email, text, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(0, await world.ActivityAboutAsync(target.Id, before, world.Organization.Id));
     }
 
     [Fact]

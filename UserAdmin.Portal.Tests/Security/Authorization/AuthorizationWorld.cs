@@ -196,11 +196,11 @@ public sealed class AuthorizationWorld : IAsyncLifetime, IAsyncDisposable
         return client;
     }
 
-    /// <summary>A fresh REGULAR member of this organization (or, for <see cref="TargetState.Outsider"/>, of a third one).</summary>
-    public async Task<Target> NewTargetAsync(TargetState state, bool withActivity = false)
+    /// <summary>A fresh member of this organization (or, for <see cref="TargetState.Outsider"/>, of a third one), REGULAR unless told.</summary>
+    public async Task<Target> NewTargetAsync(TargetState state, bool withActivity = false, MemberRank rank = MemberRank.Regular)
     {
         var organizationId = state == TargetState.Outsider ? ThirdOrganization.Id : Organization.Id;
-        var member = await Database.AddMemberAsync(organizationId, MemberRank.Regular, suspended: state == TargetState.Suspended, configure: a =>
+        var member = await Database.AddMemberAsync(organizationId, rank, suspended: state == TargetState.Suspended, configure: a =>
         {
             if (state is TargetState.PendingActivation or TargetState.Deactivated)
             {
