@@ -27,6 +27,12 @@ public static class ApiKeyDefaults
 public sealed class BearerKeyAccepted;
 
 /// <summary>
+/// Endpoint metadata: this GET changes data (Usergrid's <c>activate</c> and <c>reactivate</c> are GETs), so a read-only
+/// key may not call it.
+/// </summary>
+public sealed class ChangesDataDespiteGet;
+
+/// <summary>
 /// Endpoint metadata for the compatibility routes: how this endpoint's clients expect a refusal to look
 /// (instead of a problem details body). Used for the 401 and 403 of the ApiKey scheme.
 /// </summary>
@@ -109,15 +115,17 @@ internal sealed class ApiKeyAuthenticationHandler(
             : ApiProblems.WriteAsync(Context, status, message);
 }
 
-/// <summary>Read-only keys may only read.</summary>
+/// <summary>Read-only keys may only read: GET and HEAD, except a GET that changes data.</summary>
 public sealed class ApiScopeRequirement : IAuthorizationRequirement;
 
 internal sealed class ApiScopeRequirementHandler : AuthorizationHandler<ApiScopeRequirement>
 {
     protected override Task HandleRequirementAsync(AuthorizationHandlerContext context, ApiScopeRequirement requirement)
     {
-        var method = (context.Resource as HttpContext)?.Request.Method;
-        var reads = method is not null && (HttpMethods.IsGet(method) || HttpMethods.IsHead(method));
+        var http = context.Resource as HttpContext;
+        var method = http?.Request.Method;
+        var reads = method is not null && (HttpMethods.IsGet(method) || HttpMethods.IsHead(method))
+            && http!.GetEndpoint()?.Metadata.GetMetadata<ChangesDataDespiteGet>() is null;
         if (reads || context.User.FindFirstValue(ApiKeyDefaults.ScopeClaim) == nameof(ApiKeyScope.ReadWrite))
         {
             context.Succeed(requirement);

@@ -31,8 +31,9 @@ internal static class UsergridEndpoints
         org.MapPost("/resetpw", RequestResetAsync);
         org.MapGet("/{user}", GetAsync);
         org.MapPut("/{user}", UpdateAsync);
-        org.MapGet("/{user}/activate", ActivateAsync);
-        org.MapGet("/{user}/reactivate", ReactivateAsync);
+        // GETs in Usergrid's API that change the account: a read-only key may not call them.
+        org.MapGet("/{user}/activate", ActivateAsync).WithMetadata(new ChangesDataDespiteGet());
+        org.MapGet("/{user}/reactivate", ReactivateAsync).WithMetadata(new ChangesDataDespiteGet());
         org.MapGet("/{user}/feed", FeedAsync);
 
         var users = management.MapGroup("/users/{user}");

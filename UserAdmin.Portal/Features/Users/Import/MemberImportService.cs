@@ -6,6 +6,7 @@ using UserAdmin.Portal.Data;
 using UserAdmin.Portal.Features.Members;
 using UserAdmin.Portal.Features.Shared;
 using UserAdmin.Portal.Realtime;
+using Group = UserAdmin.Portal.Data.Group;
 
 namespace UserAdmin.Portal.Features.Users.Import;
 
@@ -193,8 +194,10 @@ public sealed partial class MemberImportService(OperationRunner runner)
             .Include(m => m.Groups)
             .Where(m => m.OrganizationId == actor.OrganizationId && accountIds.Contains(m.AccountId))
             .ToDictionaryAsync(m => m.AccountId, ct);
-        var groups = await op.Db.Groups.Where(g => g.OrganizationId == actor.OrganizationId)
-            .ToDictionaryAsync(g => g.Name, g => g.Id, StringComparer.OrdinalIgnoreCase, ct);
+        // With their permissions: placing a member in a group grants what it grants (GroupGrants).
+        var grantingGroups = await op.Db.Groups.AsNoTracking().Include(g => g.Permissions).Where(g => g.OrganizationId == actor.OrganizationId)
+            .ToDictionaryAsync(g => g.Name, StringComparer.OrdinalIgnoreCase, ct);
+        var groups = grantingGroups.ToDictionary(g => g.Key, g => g.Value.Id, StringComparer.OrdinalIgnoreCase);
         var activeSupers = await op.Db.Memberships.CountAsync(m => m.OrganizationId == actor.OrganizationId && m.Rank == MemberRank.Super && !m.IsSuspended, ct);
 
         var outcomes = new List<ImportRowOutcome>(batch.Count);
@@ -237,7 +240,7 @@ public sealed partial class MemberImportService(OperationRunner runner)
                 var rank = ParseRank(row.Rank) ?? MemberRank.Regular;
                 var refusal = check.Count > 0 ? string.Join(" ", check.Select(c => $"{Label(c.Key)}: {c.Value[0]}"))
                     : rank != MemberRank.Regular && actor.Rank != MemberRank.Super ? "Only a SUPER admin can import members as ADMIN or SUPER."
-                    : null;
+                    : GroupRefusal(actor, SplitGroups(row.Groups), grantingGroups);
                 if (refusal is not null)
                 {
                     outcomes.Add(new(row.Line, row.Key, ImportVerdict.Error, refusal));
@@ -254,7 +257,7 @@ public sealed partial class MemberImportService(OperationRunner runner)
                 continue;
             }
 
-            var (changes, denied) = Changes(op, row, account, membership!, groups, activeSupers);
+            var (changes, denied) = await ChangesAsync(op, row, account, membership!, grantingGroups, activeSupers, ct);
             if (denied is not null)
             {
                 outcomes.Add(new(row.Line, row.Key, ImportVerdict.Error, denied));
@@ -309,9 +312,25 @@ public sealed partial class MemberImportService(OperationRunner runner)
         return longValue.Key is not null ? $"Property {longValue.Key} is longer than {CustomProperty.ValueMaxLength} characters." : null;
     }
 
-    private static (Dictionary<string, (object?, object?)> Changes, string? Denied) Changes(
-        OperationContext op, ImportRow row, Account account, Membership membership, Dictionary<string, Guid> groups, int activeSupers)
+    /// <summary>
+    /// DESIGN.md: putting a member in groups takes manage_groups, and nobody grants a permission they do not hold —
+    /// an import places members in groups as the member page does (MemberAccessService), so the same rules apply.
+    /// </summary>
+    private static string? GroupRefusal(ActingMember actor, IEnumerable<string> names, Dictionary<string, Group> groups)
     {
+        var placed = names.ToList();
+        if (placed.Count > 0 && !actor.Has(PortalPermissions.ManageGroups))
+        {
+            return $"You need the {PortalPermissions.ManageGroups} permission to put members in groups.";
+        }
+
+        return placed.Select(n => GroupGrants.Check(actor, groups[n])).FirstOrDefault(d => !d.Allowed)?.Reason;
+    }
+
+    private static async Task<(Dictionary<string, (object?, object?)> Changes, string? Denied)> ChangesAsync(
+        OperationContext op, ImportRow row, Account account, Membership membership, Dictionary<string, Group> grantingGroups, int activeSupers, CancellationToken ct)
+    {
+        var groups = grantingGroups.ToDictionary(g => g.Key, g => g.Value.Id, StringComparer.OrdinalIgnoreCase);
         var actor = op.Actor!;
         var changes = new Dictionary<string, (object?, object?)>();
         void Compare(string field, string? before, string after)
@@ -356,7 +375,19 @@ public sealed partial class MemberImportService(OperationRunner runner)
         }
 
         var edit = changes.Keys.Any(k => k is not ("rank" or "groups")) ? AccessRules.Check(actor, MemberAction.EditProfile, target) : Decision.Allow;
+        if (edit.Allowed && changes.Keys.Any(k => k is "email" or "firstName" or "lastName" or "displayName" || k.StartsWith(PropertyPrefix, StringComparison.Ordinal)))
+        {
+            // The account's own data (email, names, properties) is account-wide: the import may change it only where the
+            // member page could, i.e. when the actor may edit the account in every organization it belongs to.
+            edit = await MemberTargets.CheckAccountWideAsync(op.Db, actor, account.Id, MemberAction.EditProfile, ct);
+        }
+
         var regroup = changes.ContainsKey("groups") ? AccessRules.Check(actor, MemberAction.ChangeGroups, target) : Decision.Allow;
+        if (regroup.Allowed && GroupRefusal(actor, newGroups, grantingGroups) is { } grant)
+        {
+            regroup = Decision.Deny(grant);
+        }
+
         var email = changes.ContainsKey("email") && !MemberAdminService.Validate(new NewMember { UserName = "valid", Email = row.Email, SendActivationEmail = true }).ContainsKey(nameof(NewMember.Email))
             ? Decision.Allow : changes.ContainsKey("email") ? Decision.Deny("The email is not a valid address.") : Decision.Allow;
         return (changes, edit.Reason ?? regroup.Reason ?? email.Reason);
