@@ -25,6 +25,12 @@ if (args is ["benchmark", "import", ..])
     return await UserAdmin.Portal.Benchmarks.ImportBenchmark.MainAsync(args);
 }
 
+if (args is [UserAdmin.Portal.Hosting.BulkFaultCommand.Name, ..])
+{
+    // Test-only: the crash-in-a-bulk-action fault test runs this as a child process and kills it.
+    return await UserAdmin.Portal.Hosting.BulkFaultCommand.MainAsync(args);
+}
+
 if (args is ["backup" or "restore", ..])
 {
     return await UserAdmin.Portal.Hosting.PortalBackup.MainAsync(args);

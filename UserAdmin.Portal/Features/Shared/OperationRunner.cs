@@ -54,21 +54,21 @@ public sealed class OperationRunner(
     {
         await using var scope = scopeFactory.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
-
-        // Microsoft.Data.Sqlite begins IMMEDIATE transactions: writers queue on the busy timeout instead of failing
-        // when a read inside the transaction would later need to upgrade to a write.
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
-
-        var (member, refusal) = await authorize(db);
-        if (refusal is not null)
-        {
-            return OperationResult<T>.Fail(refusal);
-        }
-
-        var context = new OperationContext(scope.ServiceProvider, db, member, organizationId, clientAddress, clock.GetUtcNow().UtcDateTime);
+        OperationContext context;
         OperationResult<T> result;
         try
         {
+            // Microsoft.Data.Sqlite begins IMMEDIATE transactions: writers queue on the busy timeout instead of failing
+            // when a read inside the transaction would later need to upgrade to a write.
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+
+            var (member, refusal) = await authorize(db);
+            if (refusal is not null)
+            {
+                return OperationResult<T>.Fail(refusal);
+            }
+
+            context = new OperationContext(scope.ServiceProvider, db, member, organizationId, clientAddress, clock.GetUtcNow().UtcDateTime);
             result = await body(context);
             if (!result.Succeeded)
             {
@@ -83,6 +83,13 @@ public sealed class OperationRunner(
         {
             return OperationResult<T>.Fail(OperationResult.Conflict(
                 "Someone else changed this since you loaded it. Reload to see their change, then try again."));
+        }
+        catch (Exception ex) when (DatabaseFaults.Describe(ex) is { } fault && !ct.IsCancellationRequested)
+        {
+            // Full disk, read-only file, a lock held past the busy timeout: the transaction rolls back (disposed
+            // uncommitted), nothing is half-saved, and the caller says so in words (503 from the API).
+            logger.LogWarning(ex, "A change could not be saved: {Fault}", fault);
+            return OperationResult<T>.Fail(OperationResult.Unavailable(fault));
         }
 
         try
