@@ -20,6 +20,11 @@ if (args is ["benchmark", "api", ..])
     return await UserAdmin.Portal.Benchmarks.ApiBenchmark.MainAsync(args);
 }
 
+if (args is ["load", "api", ..])
+{
+    return await UserAdmin.Portal.Benchmarks.ApiLoad.MainAsync(args);
+}
+
 if (args is ["benchmark", "import", ..])
 {
     return await UserAdmin.Portal.Benchmarks.ImportBenchmark.MainAsync(args);
