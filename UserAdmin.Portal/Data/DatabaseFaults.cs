@@ -42,7 +42,4 @@ public static class DatabaseFaults
 
         return null;
     }
-
-    /// <summary>Whether the failure may pass by itself, so that a client should simply retry (busy), rather than wait for an operator.</summary>
-    public static bool IsTransient(Exception? exception) => Describe(exception) == BusyMessage;
 }
