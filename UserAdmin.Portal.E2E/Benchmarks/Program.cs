@@ -1,6 +1,9 @@
 namespace UserAdmin.Portal.E2E.Benchmarks;
 
-/// <summary>`dotnet run -c Release --project UserAdmin.Portal.E2E -- live [--circuits 50] [--rounds 6]`</summary>
+/// <summary>
+/// `dotnet run -c Release --project UserAdmin.Portal.E2E -- live [--circuits 50] [--rounds 6]`;
+/// `… -- circuits [--count 100] [--minutes 5] [--change-seconds 5]`
+/// </summary>
 public static class Program
 {
     public static async Task<int> Main(string[] args)
@@ -10,7 +13,13 @@ public static class Program
             return await LiveBenchmark.RunAsync(args);
         }
 
+        if (args is ["circuits", ..])
+        {
+            return await CircuitSoak.RunAsync(args);
+        }
+
         Console.Error.WriteLine("usage: dotnet run -c Release --project UserAdmin.Portal.E2E -- live [--circuits 50] [--rounds 6]");
+        Console.Error.WriteLine("       dotnet run -c Release --project UserAdmin.Portal.E2E -- circuits [--count 100] [--minutes 5] [--change-seconds 5]");
         Console.Error.WriteLine("(the browser tests themselves run with: dotnet test UserAdminPortal.sln)");
         return 2;
     }

@@ -49,4 +49,43 @@ public sealed class WrkTests
         Assert.Contains("headers[\"Authorization\"] = \"ApiKey uap_x\"", script, StringComparison.Ordinal);
         Assert.Contains("wrk-result requests=%d", script, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void TheMixedScriptsResultLineCarriesTheAnswersByStatusClass()
+    {
+        const string output = "wrk-result requests=1000 duration_us=10000000 p50_us=5000 p95_us=150000 p99_us=400000 non2xx=12 socket_errors=0 s2xx=988 s4xx=10 s5xx=2\n";
+
+        var result = WrkResult.Parse(output)!;
+
+        Assert.Equal(new StatusCounts(988, 10, 2), result.Statuses);
+        Assert.Equal(12, result.Non2xx);
+        Assert.Null(WrkResult.Parse("wrk-result requests=1 duration_us=1 p50_us=1 p95_us=1 p99_us=1 non2xx=0 socket_errors=0")!.Statuses);
+    }
+
+    [Theory]
+    [InlineData(0, 150.0, 0, true)]
+    [InlineData(1, 150.0, 0, false)]
+    [InlineData(0, 200.0, 0, false)]
+    [InlineData(0, 150.0, 3, false)]
+    public void TheLoadVerdictWantsNo5xxNoSocketErrorsAndP95Under200Ms(long serverErrors, double p95, long socketErrors, bool met)
+    {
+        var result = new WrkResult(1000, 60, 10, p95, 300, serverErrors, socketErrors);
+
+        var (ok, line) = ApiLoad.Verdict(result, new StatusCounts(1000 - serverErrors, 0, serverErrors));
+
+        Assert.Equal(met, ok);
+        Assert.StartsWith(met ? "verdict: MET" : "verdict: MISSED", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TheMixedScriptCountsStatusClassesInEveryThreadAndAddsThemUp()
+    {
+        var script = Wrk.MixedScript(["/api/v1/members?limit=50"], ["/api/v1/members/1"],
+            [new BenchMember(Guid.Empty, "Ada", "Lovelace", "ada@example.org", "v1")], 2, "ApiKey uap_x", 7);
+
+        Assert.Contains("if status >= 500 then s5xx = s5xx + 1", script, StringComparison.Ordinal);
+        Assert.Contains("c5 = c5 + (t:get(\"s5xx\") or 0)", script, StringComparison.Ordinal);
+        Assert.Contains("s2xx=%d s4xx=%d s5xx=%d", script, StringComparison.Ordinal);
+        Assert.Contains("putHeaders[\"Content-Type\"] = \"application/json\"", script, StringComparison.Ordinal);
+    }
 }

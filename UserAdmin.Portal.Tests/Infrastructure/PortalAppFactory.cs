@@ -11,15 +11,17 @@ public class PortalAppFactory : WebApplicationFactory<Program>, IAsyncLifetime
 {
     private readonly string _environment;
     private readonly Dictionary<string, string?> _settings;
+    private readonly Action<IServiceCollection>? _services;
 
     public PortalAppFactory()
-        : this(Environments.Development, null)
+        : this(Environments.Development, null, null)
     {
     }
 
-    private PortalAppFactory(string environment, Action<Dictionary<string, string?>>? adjust)
+    private PortalAppFactory(string environment, Action<Dictionary<string, string?>>? adjust, Action<IServiceCollection>? services)
     {
         _environment = environment;
+        _services = services;
         Database = TestDatabase.CreateEmpty();
         _settings = TestSettings.For(Database);
 
@@ -33,7 +35,9 @@ public class PortalAppFactory : WebApplicationFactory<Program>, IAsyncLifetime
 
     /// <param name="environment">The host environment name.</param>
     /// <param name="adjust">Changes to the settings; a key set to null is left out entirely.</param>
-    public static PortalAppFactory For(string environment, Action<Dictionary<string, string?>>? adjust = null) => new(environment, adjust);
+    /// <param name="services">Registrations after the app's own (a fault injector on the database connections).</param>
+    public static PortalAppFactory For(string environment, Action<Dictionary<string, string?>>? adjust = null, Action<IServiceCollection>? services = null) =>
+        new(environment, adjust, services);
 
     public TestDatabase Database { get; }
     public CapturingLoggerProvider Logs { get; } = new();
@@ -62,6 +66,11 @@ public class PortalAppFactory : WebApplicationFactory<Program>, IAsyncLifetime
                 // UseSetting reaches the configuration before Program reads it (the connection string is read eagerly).
                 builder.UseSetting(key, value);
             }
+        }
+
+        if (_services is not null)
+        {
+            builder.ConfigureServices(_services);
         }
 
         builder.ConfigureLogging(logging =>

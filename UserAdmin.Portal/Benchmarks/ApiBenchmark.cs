@@ -20,7 +20,7 @@ namespace UserAdmin.Portal.Benchmarks;
 /// </summary>
 internal static class ApiBenchmark
 {
-    private const int PageSize = 100;
+    internal const int PageSize = 100;
     private const string UpdateVerb = "member.profile_updated";
 
     /// <summary>`dotnet run -c Release --project UserAdmin.Portal -- benchmark api [--size 100000] [--seconds 10] [--connections 16] [--threads 2] [--warmup 5] [--breakdown]`</summary>
@@ -140,7 +140,7 @@ internal static class ApiBenchmark
     /// Adds the CPU this process (both servers; only one is driven at a time) spent per answered request: unlike
     /// requests/s, it hardly moves when other jobs share the cores.
     /// </summary>
-    private static async Task<WrkResult> Timed(Func<Task<WrkResult>> run)
+    internal static async Task<WrkResult> Timed(Func<Task<WrkResult>> run)
     {
         var cpu = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
         var result = await run();
@@ -219,7 +219,7 @@ internal static class ApiBenchmark
             + $" | {baseline.P50Ms:0.0} ms | {baseline.P95Ms:0.0} ms | {baseline.P99Ms:0.0} ms | {baseline.CpuMsPerRequest:0.00} ms | {api.RequestsPerSecond / baseline.RequestsPerSecond:0.00} | {api.P95Ms / baseline.P95Ms:0.00} | {target} |"));
 
     /// <summary>Every n-th row of the organization in the list's order: the cursors of pages spread over all of it.</summary>
-    private static async Task<List<(string Name, long Id)>> CursorPointsAsync(SqliteConnection raw, int count)
+    internal static async Task<List<(string Name, long Id)>> CursorPointsAsync(SqliteConnection raw, int count)
     {
         var all = new List<(string, long)>();
         await using var command = raw.CreateCommand();
@@ -235,7 +235,7 @@ internal static class ApiBenchmark
         return Enumerable.Range(0, count).Select(i => all[Math.Min(all.Count - 1, i * step)]).ToList();
     }
 
-    private static async Task<List<Guid>> RandomMembersAsync(SqliteConnection raw, int count)
+    internal static async Task<List<Guid>> RandomMembersAsync(SqliteConnection raw, int count)
     {
         var ids = new List<Guid>();
         await using var command = raw.CreateCommand();
@@ -255,7 +255,7 @@ internal static class ApiBenchmark
     /// Regular, active members the admin may edit, each given a version to quote (the bulk-built file has none);
     /// returns them with their display names as built, to put back afterwards.
     /// </summary>
-    private static async Task<(List<BenchMember> Members, List<(Guid Id, string DisplayName)> Names)> PrepareUpdatesAsync(SqliteConnection raw, int count)
+    internal static async Task<(List<BenchMember> Members, List<(Guid Id, string DisplayName)> Names)> PrepareUpdatesAsync(SqliteConnection raw, int count)
     {
         var members = new List<BenchMember>();
         var names = new List<(Guid, string)>();
@@ -290,7 +290,7 @@ internal static class ApiBenchmark
         return (members, names);
     }
 
-    private static async Task<List<BenchMember>> CurrentVersionsAsync(SqliteConnection raw, List<BenchMember> members)
+    internal static async Task<List<BenchMember>> CurrentVersionsAsync(SqliteConnection raw, List<BenchMember> members)
     {
         var versions = new Dictionary<Guid, string>();
         await using var command = raw.CreateCommand();
@@ -315,7 +315,7 @@ internal static class ApiBenchmark
     }
 
     /// <summary>Puts the changed display names back and deletes the runs' records, so the file stays as built for the other benchmarks.</summary>
-    private static async Task RestoreAsync(SqliteConnection raw, List<(Guid Id, string DisplayName)> names)
+    internal static async Task RestoreAsync(SqliteConnection raw, List<(Guid Id, string DisplayName)> names)
     {
         await using var transaction = await raw.BeginTransactionAsync();
         await using var restore = raw.CreateCommand();
@@ -344,17 +344,17 @@ internal static class ApiBenchmark
 
     private static string Upper(Guid id) => id.ToString().ToUpperInvariant();
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    private static string LoadAverage() =>
+    internal static string LoadAverage() =>
         File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
 
-    private static int Option(string[] args, string name, int fallback)
+    internal static int Option(string[] args, string name, int fallback)
     {
         var i = Array.IndexOf(args, name);
         return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;

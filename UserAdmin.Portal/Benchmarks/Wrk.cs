@@ -14,6 +14,9 @@ internal sealed record WrkResult(long Requests, double Seconds, double P50Ms, do
     /// <summary>CPU time the server process spent per request, when the caller measured it.</summary>
     public double CpuMsPerRequest { get; init; }
 
+    /// <summary>Answers by status class, when the script counted them (<see cref="Wrk.MixedScript"/>); otherwise null.</summary>
+    public StatusCounts? Statuses { get; init; }
+
     /// <summary>The <see cref="Marker"/> line of wrk's output (times in microseconds), or null when there is none.</summary>
     public static WrkResult? Parse(string output)
     {
@@ -41,7 +44,12 @@ internal sealed record WrkResult(long Requests, double Seconds, double P50Ms, do
 
         return new WrkResult(
             (long)values["requests"], values["duration_us"] / 1e6, values["p50_us"] / 1e3, values["p95_us"] / 1e3, values["p99_us"] / 1e3,
-            (long)values["non2xx"], (long)values["socket_errors"]);
+            (long)values["non2xx"], (long)values["socket_errors"])
+        {
+            Statuses = values.TryGetValue("s2xx", out var s2) && values.TryGetValue("s4xx", out var s4) && values.TryGetValue("s5xx", out var s5)
+                ? new StatusCounts((long)s2, (long)s4, (long)s5)
+                : null,
+        };
     }
 }
 
@@ -133,6 +141,93 @@ internal static class Wrk
         return lua.Append(Done).ToString();
     }
 
+    /// <summary>
+    /// The load mix, per connection in turn: 9 in 20 requests read a page of the list (by keyset cursor), 9 in 20 read one
+    /// member, 2 in 20 change a member's profile (as <see cref="UpdateScript"/>: each thread its own members, quoting the
+    /// version the last answer for that member returned). A <c>response</c> function counts the answers by status class
+    /// (wrk itself only counts "not 2xx or 3xx"), and <c>done</c> adds the counts of every thread to the result line.
+    /// </summary>
+    public static string MixedScript(
+        IReadOnlyList<string> listPaths, IReadOnlyList<string> getPaths, IReadOnlyList<BenchMember> members, int threads, string? authorization, int run)
+    {
+        var lua = new StringBuilder();
+        AppendList(lua, "lists", listPaths);
+        AppendList(lua, "gets", getPaths);
+        lua.Append("local members = {\n");
+        foreach (var m in members)
+        {
+            lua.Append("  {id=").Append(Quote(m.Id.ToString())).Append(", first=").Append(Quote(m.FirstName)).Append(", last=").Append(Quote(m.LastName))
+                .Append(", email=").Append(Quote(m.Email)).Append(", v=").Append(Quote(m.AccountVersion)).Append("},\n");
+        }
+
+        lua.Append("}\n");
+        AppendHeaders(lua, authorization);
+        lua.Append("local putHeaders = {}\nfor k, v in pairs(headers) do putHeaders[k] = v end\nputHeaders[\"Content-Type\"] = \"application/json\"\n");
+        lua.Append(CultureInfo.InvariantCulture, $"local threadCount = {threads}\nlocal run = {run}\n");
+        lua.Append("""
+            local all_threads = {}
+            local next_tid = 0
+            setup = function(thread)
+              thread:set("tid", next_tid)
+              next_tid = next_tid + 1
+              table.insert(all_threads, thread)
+            end
+            s2xx, s4xx, s5xx = 0, 0, 0
+            local mine, byId, index, n = {}, {}, 0, 0
+            init = function(args)
+              for i, m in ipairs(members) do
+                if (i - 1) % threadCount == tid then mine[#mine + 1] = m byId[m.id] = m end
+              end
+            end
+            request = function()
+              n = n + 1
+              local k = n % 20
+              local spread = tid * 7919 + n
+              if k < 9 then return wrk.format("GET", lists[spread % #lists + 1], headers) end
+              if k < 18 then return wrk.format("GET", gets[spread % #gets + 1], headers) end
+              index = index % #mine + 1
+              local m = mine[index]
+              local body = '{"firstName":"' .. m.first .. '","lastName":"' .. m.last .. '","displayName":"' .. m.first .. ' ' .. m.last
+                .. ' ' .. run .. '-' .. n .. '","email":"' .. m.email .. '","accountVersion":"' .. m.v .. '"}'
+              return wrk.format("PUT", "/api/v1/members/" .. m.id .. "/profile", putHeaders, body)
+            end
+            response = function(status, headers, body)
+              if status >= 500 then s5xx = s5xx + 1 elseif status >= 400 then s4xx = s4xx + 1 else s2xx = s2xx + 1 end
+              -- One member's answer (a read or a change) carries its current version: quote that next time.
+              if status == 200 and string.sub(body, 1, 7) == '{"id":"' then
+                local id = string.match(body, '^{"id":"([^"]+)"')
+                local v = string.match(body, '"accountVersion":"([^"]+)"')
+                if id and v and byId[id] then byId[id].v = v end
+              end
+            end
+            done = function(summary, latency, requests)
+              local c2, c4, c5 = 0, 0, 0
+              for _, t in ipairs(all_threads) do
+                c2 = c2 + (t:get("s2xx") or 0)
+                c4 = c4 + (t:get("s4xx") or 0)
+                c5 = c5 + (t:get("s5xx") or 0)
+              end
+              local e = summary.errors
+              io.write(string.format("wrk-result requests=%d duration_us=%d p50_us=%.0f p95_us=%.0f p99_us=%.0f non2xx=%d socket_errors=%d s2xx=%d s4xx=%d s5xx=%d\n",
+                summary.requests, summary.duration, latency:percentile(50), latency:percentile(95), latency:percentile(99),
+                e.status, e.connect + e.read + e.write + e.timeout, c2, c4, c5))
+            end
+
+            """);
+        return lua.ToString();
+    }
+
+    private static void AppendList(StringBuilder lua, string name, IReadOnlyList<string> items)
+    {
+        lua.Append("local ").Append(name).Append(" = {\n");
+        foreach (var item in items)
+        {
+            lua.Append("  ").Append(Quote(item)).Append(",\n");
+        }
+
+        lua.Append("}\n");
+    }
+
     public static async Task<WrkResult> RunAsync(string baseUrl, string script, int seconds, int connections, int threads)
     {
         var file = Path.Combine(Path.GetTempPath(), $"uap-wrk-{Guid.NewGuid():N}.lua");
@@ -193,6 +288,9 @@ internal static class Wrk
         return quoted.Append('"').ToString();
     }
 }
+
+/// <summary>Answers counted by status class: 2xx and 3xx together, 4xx (409 for a stale version, 429), 5xx.</summary>
+internal sealed record StatusCounts(long Ok, long ClientErrors, long ServerErrors);
 
 /// <summary>A member the update run changes: the profile fields it sends back unchanged, and the version to quote first.</summary>
 internal sealed record BenchMember(Guid Id, string FirstName, string LastName, string Email, string AccountVersion);

@@ -120,6 +120,7 @@ public static class PortalHosting
         app.MapMemberExport();
         app.MapBotChallenge();
         app.MapPortalHealth();
+        app.MapMemoryDiagnostics();
         UserAdmin.Portal.Features.Activity.ActivityExportEndpoints.MapActivityExport(app);
         app.MapPortalApi();
         app.MapCompatibilityApis();

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Mvc;
+using UserAdmin.Portal.Data;
 using UserAdmin.Portal.Features.Shared;
 
 namespace UserAdmin.Portal.Features.Api;
@@ -30,6 +31,7 @@ public static class ApiProblems
         415 => "Unsupported media type",
         422 => "Validation failed",
         429 => "Too many requests",
+        503 => "Service unavailable",
         _ => status >= 500 ? "Server error" : "Error",
     };
 
@@ -48,6 +50,7 @@ public static class ApiProblems
         OperationStatus.Forbidden => Problem(403, result.Message),
         OperationStatus.NotFound => Problem(404, result.Message),
         OperationStatus.Conflict => Problem(409, result.Message),
+        OperationStatus.Unavailable => Problem(503, result.Message),
         _ => Problem(500, "The operation did not complete."),
     };
 
@@ -118,9 +121,17 @@ public static class ApiProblems
             }
             catch (Exception ex) when (!http.Response.HasStarted && ex is not OperationCanceledException)
             {
-                http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("UserAdmin.Portal.Api")
-                    .LogError(ex, "Unhandled error in {Method} {Path}", http.Request.Method, http.Request.Path);
+                var logger = http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("UserAdmin.Portal.Api");
                 http.Response.Clear();
+                if (DatabaseFaults.Describe(ex) is { } fault)
+                {
+                    // A full, read-only or busy database outside a service operation (a read, the key check): the same 503.
+                    logger.LogWarning(ex, "Database unavailable in {Method} {Path}", http.Request.Method, http.Request.Path);
+                    await WriteAsync(http, 503, fault);
+                    return;
+                }
+
+                logger.LogError(ex, "Unhandled error in {Method} {Path}", http.Request.Method, http.Request.Path);
                 await WriteAsync(http, 500, "Something went wrong on the server; the error is logged.");
                 return;
             }

@@ -234,9 +234,17 @@ public sealed class ApiKeyService(OperationRunner runner, IDbContextFactory<Port
         if (key.LastUsedAt is null || key.LastUsedAt <= now - LastUsedResolution)
         {
             var stale = now - LastUsedResolution;
-            await db.ApiKeys
-                .Where(k => k.Id == key.Id && (k.LastUsedAt == null || k.LastUsedAt <= stale))
-                .ExecuteUpdateAsync(s => s.SetProperty(k => k.LastUsedAt, now), ct);
+            try
+            {
+                await db.ApiKeys
+                    .Where(k => k.Id == key.Id && (k.LastUsedAt == null || k.LastUsedAt <= stale))
+                    .ExecuteUpdateAsync(s => s.SetProperty(k => k.LastUsedAt, now), ct);
+            }
+            catch (Exception ex) when (DatabaseFaults.Describe(ex) is not null)
+            {
+                // Bookkeeping only: a full or read-only database must not turn every read into an error. The request
+                // goes on; a write it makes meets the same fault and says so.
+            }
         }
 
         return new ApiKeyAuthentication(new ApiKeyIdentity(key.Id, key.AccountId, owner.UserName, key.OrganizationId, key.Scope), null);

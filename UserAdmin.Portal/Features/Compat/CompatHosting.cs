@@ -1,3 +1,4 @@
+using UserAdmin.Portal.Data;
 using UserAdmin.Portal.Features.Api;
 
 namespace UserAdmin.Portal.Features.Compat;
@@ -42,11 +43,14 @@ public static class CompatHosting
             catch (Exception ex) when (ex is not OperationCanceledException && !context.HttpContext.Response.HasStarted)
             {
                 var http = context.HttpContext;
-                http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("UserAdmin.Portal.Compat")
-                    .LogError(ex, "Unhandled error in {Method} {Path}", http.Request.Method, http.Request.Path);
+                var logger = http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("UserAdmin.Portal.Compat");
+                var (status, message) = DatabaseFaults.Describe(ex) is { } fault
+                    ? (StatusCodes.Status503ServiceUnavailable, fault)
+                    : (StatusCodes.Status500InternalServerError, "Something went wrong on the server; the error is logged.");
+                logger.Log(status == 503 ? LogLevel.Warning : LogLevel.Error, ex, "Unhandled error in {Method} {Path}", http.Request.Method, http.Request.Path);
                 return http.GetEndpoint()?.Metadata.GetMetadata<CompatShape>() is { } shape
-                    ? shape.Error(500, "Something went wrong on the server; the error is logged.")
-                    : ApiProblems.Problem(500, "Something went wrong on the server; the error is logged.");
+                    ? shape.Error(status, message)
+                    : ApiProblems.Problem(status, message);
             }
         });
         return group;

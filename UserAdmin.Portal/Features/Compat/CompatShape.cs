@@ -16,6 +16,7 @@ public abstract class CompatShape : IApiErrorShape
         OperationStatus.Forbidden => StatusCodes.Status403Forbidden,
         OperationStatus.NotFound => StatusCodes.Status404NotFound,
         OperationStatus.Conflict => StatusCodes.Status409Conflict,
+        OperationStatus.Unavailable => StatusCodes.Status503ServiceUnavailable,
         _ => StatusCodes.Status500InternalServerError,
     };
 

@@ -7,6 +7,9 @@ public enum OperationStatus
     Forbidden,
     NotFound,
     Conflict,
+
+    /// <summary>The database could not take the change (full, read-only, busy): nothing was saved, try again later.</summary>
+    Unavailable,
 }
 
 /// <summary>The outcome of a service operation: success, or why not, in words a person can act on.</summary>
@@ -21,6 +24,7 @@ public record OperationResult(
     public static OperationResult Forbidden(string reason) => new(OperationStatus.Forbidden, reason);
     public static OperationResult NotFound(string message = "Not found.") => new(OperationStatus.NotFound, message);
     public static OperationResult Conflict(string message) => new(OperationStatus.Conflict, message);
+    public static OperationResult Unavailable(string message) => new(OperationStatus.Unavailable, message);
 
     public static OperationResult Invalid(string message, IReadOnlyDictionary<string, string[]>? fieldErrors = null) =>
         new(OperationStatus.Invalid, message, fieldErrors);
