@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Bunit;
 using Microsoft.AspNetCore.Components.Forms;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging.Abstractions;
 using Radzen;
 using UserAdmin.Portal.Data;
 using UserAdmin.Portal.Features.Accounts;
@@ -24,6 +25,14 @@ public abstract class PortalComponentTest : BunitContext
     {
         JSInterop.Mode = JSRuntimeMode.Loose;
         Services.AddRadzenComponents();
+
+        // Per circuit in the app; here per test, so it opens its dialog on this context's DialogService. The proofs come
+        // from the app's ReauthenticationService when a test falls back to a portal's services (the factory's own
+        // provider does not consult the fallback), else from a stand-alone one.
+        Services.AddScoped(sp => new SessionReauthentication(
+            Services.GetService<ReauthenticationService>()
+                ?? new ReauthenticationService(sp.GetRequiredService<IServiceScopeFactory>(), TimeProvider.System, NullLogger<ReauthenticationService>.Instance),
+            sp.GetRequiredService<DialogService>()));
         Services.AddSingleton<AntiforgeryStateProvider, FixedAntiforgeryStateProvider>();
     }
 

@@ -71,6 +71,8 @@ public static class PortalHosting
         services.AddSingleton<OrganizationMembershipService>();
         services.AddSingleton<InstanceOperators>();
         services.AddSingleton<UserAdmin.Portal.Features.ApiKeys.ApiKeyService>();
+        services.AddSingleton<ReauthenticationService>();
+        services.AddScoped<SessionReauthentication>();
         services.AddPortalApi(portal);
         services.AddScoped<SignInService>();
         services.AddHostedService<DatabaseInitializer>();

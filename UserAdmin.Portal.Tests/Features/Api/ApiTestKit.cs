@@ -27,7 +27,7 @@ public sealed class ApiTestKit(PortalAppFactory app)
     public async Task<string> KeyForAsync(TestMember member, ApiKeyScope scope = ApiKeyScope.ReadWrite)
     {
         var created = await app.Services.GetRequiredService<ApiKeyService>()
-            .CreateAsync(member.Actor, new NewApiKey { Name = "test script", Scope = scope });
+            .CreateAsync(app.Services.Proven(member.Actor), new NewApiKey { Name = "test script", Scope = scope });
         Assert.True(created.Succeeded, created.Message);
         return created.Value!.Key;
     }

@@ -16,7 +16,7 @@ public sealed class ApiKeyServiceTests(PortalServices portal) : IClassFixture<Po
     {
         var organization = await Database.AddOrganizationAsync();
         var owner = await Database.AddMemberAsync(organization.Id, rank);
-        var created = await Service.CreateAsync(owner.Actor, new NewApiKey { Name = "nightly sweep", Scope = scope, ExpiresAt = expiresAt });
+        var created = await Service.CreateAsync(portal.Proven(owner), new NewApiKey { Name = "nightly sweep", Scope = scope, ExpiresAt = expiresAt });
         Assert.True(created.Succeeded, created.Message);
         return (organization, owner, created.Value!);
     }
@@ -109,7 +109,7 @@ public sealed class ApiKeyServiceTests(PortalServices portal) : IClassFixture<Po
         var organization = await Database.AddOrganizationAsync();
         var owner = await Database.AddMemberAsync(organization.Id);
 
-        var result = await Service.CreateAsync(owner.Actor, new NewApiKey { Name = " ", ExpiresAt = DateTime.UtcNow.AddMinutes(-1) });
+        var result = await Service.CreateAsync(portal.Proven(owner), new NewApiKey { Name = " ", ExpiresAt = DateTime.UtcNow.AddMinutes(-1) });
 
         Assert.Equal(OperationStatus.Invalid, result.Status);
         Assert.Equal(["ExpiresAt", "Name"], result.FieldErrors!.Keys.Order());

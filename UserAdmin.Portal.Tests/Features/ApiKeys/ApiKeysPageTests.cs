@@ -23,8 +23,13 @@ public sealed class ApiKeysPageTests : PortalComponentTest
 
         page.Find("input[aria-label='Key name']").Change("deploy script");
         page.Find("select[aria-label='Scope']").Change(nameof(ApiKeyScope.ReadWrite));
-        await page.Find("form[aria-label='Create API key']").SubmitAsync();
+        var asked = PasswordAskedAsync();
+        var submitted = page.Find("form[aria-label='Create API key']").SubmitAsync();
 
+        // The page asks for the password first; the dialog closes with the proof that a right password earns.
+        await asked;
+        await page.InvokeAsync(() => Dialogs.Close(portal.Services.Proven(member.Actor).Reauthentication));
+        await submitted;
         page.WaitForAssertion(() => page.Find("[data-testid='new-key']"), Wait);
         var key = page.Find("[data-testid='new-key'] input").GetAttribute("value")!;
         Assert.Matches("^uap_[a-z0-9]{12}_[0-9a-f]{64}$", key);
@@ -39,6 +44,40 @@ public sealed class ApiKeysPageTests : PortalComponentTest
 
         Assert.Empty(page.FindAll("[data-testid='new-key']"));
         Assert.DoesNotContain(key, page.Markup, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task NoKeyIsCreatedWhenThePasswordIsNotConfirmed()
+    {
+        var (portal, _, member) = await UsePortalAsync(MemberRank.Regular);
+        var page = Render<ApiKeysPage>();
+        page.WaitForAssertion(() => page.Find("form[aria-label='Create API key']"), Wait);
+
+        page.Find("input[aria-label='Key name']").Change("deploy script");
+        var asked = PasswordAskedAsync();
+        var submitted = page.Find("form[aria-label='Create API key']").SubmitAsync();
+        await asked;
+        await page.InvokeAsync(() => Dialogs.Close());
+        await submitted;
+
+        page.WaitForAssertion(() => Assert.Contains("No key was created: your password was not confirmed.", page.Find(".form-alert").TextContent, StringComparison.Ordinal), Wait);
+        Assert.False(await portal.Database.QueryAsync(db => db.ApiKeys.AnyAsync(k => k.AccountId == member.AccountId)));
+    }
+
+    private Radzen.DialogService Dialogs => Services.GetRequiredService<Radzen.DialogService>();
+
+    /// <summary>Completes when the page opens the "confirm it's you" dialog; call before the action that opens it.</summary>
+    private Task PasswordAskedAsync()
+    {
+        var opened = new TaskCompletionSource();
+        Dialogs.OnOpen += (title, _, _, _) =>
+        {
+            if (title == "Confirm it's you")
+            {
+                opened.TrySetResult();
+            }
+        };
+        return opened.Task.WaitAsync(Wait);
     }
 
     [Fact]
@@ -59,7 +98,7 @@ public sealed class ApiKeysPageTests : PortalComponentTest
     {
         var (portal, organization, super) = await UsePortalAsync(MemberRank.Super);
         var other = await portal.Database.AddMemberAsync(organization.Id);
-        var created = (await portal.Get<ApiKeyService>().CreateAsync(other.Actor, new NewApiKey { Name = "other's script" })).Value!;
+        var created = (await portal.Get<ApiKeyService>().CreateAsync(portal.Proven(other), new NewApiKey { Name = "other's script" })).Value!;
         var page = Render<ApiKeysPage>();
         page.WaitForAssertion(() => Assert.Contains(other.UserName, page.Find("table[aria-label='Organization API keys']").TextContent, StringComparison.Ordinal), Wait);
 

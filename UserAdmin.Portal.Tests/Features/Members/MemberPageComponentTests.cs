@@ -39,7 +39,10 @@ public sealed class MemberPageComponentTests : PortalComponentTest
     {
         // Never called: every refused button is disabled, and the test clicks nothing.
         Services.AddSingleton(new MemberStatusService(null!));
-        Services.AddSingleton(new MemberStandingService(null!));
+        var reauthentication = new UserAdmin.Portal.Features.Accounts.ReauthenticationService(
+            null!, TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<UserAdmin.Portal.Features.Accounts.ReauthenticationService>.Instance);
+        Services.AddSingleton(reauthentication);
+        Services.AddSingleton(new MemberStandingService(null!, reauthentication));
         Services.AddSingleton(new UserAdmin.Portal.Features.Activation.ActivationService(null!, null!, null!, null!, null!, null!, null!));
         var refusals = new Dictionary<MemberAction, Decision>
         {

@@ -114,7 +114,7 @@ public sealed class MemberStandingServiceTests(PortalServices portal) : IClassFi
         Assert.Equal(OperationStatus.NotFound, (await Service.SetRankAsync(super.Actor, stranger.AccountId, MemberRank.Admin, await VersionAsync(stranger))).Status);
         Assert.Equal(OperationStatus.NotFound, (await Service.RemoveAsync(super.Actor, stranger.AccountId, await VersionAsync(stranger))).Status);
         Assert.Equal(OperationStatus.NotFound, (await Service.PromoteGuestAsync(super.Actor, stranger.AccountId, await VersionAsync(stranger))).Status);
-        Assert.Equal(OperationStatus.NotFound, (await Service.DeleteAccountAsync(super.Actor, stranger.AccountId, await AccountVersionAsync(stranger))).Status);
+        Assert.Equal(OperationStatus.NotFound, (await Service.DeleteAccountAsync(portal.Proven(super), stranger.AccountId, await AccountVersionAsync(stranger))).Status);
         Assert.NotNull(await Database.QueryAsync(db => db.Users.SingleOrDefaultAsync(a => a.Id == stranger.AccountId)));
     }
 
@@ -191,7 +191,7 @@ public sealed class MemberStandingServiceTests(PortalServices portal) : IClassFi
             return Task.CompletedTask;
         });
 
-        var result = await Service.DeleteAccountAsync(super.Actor, target.AccountId, await AccountVersionAsync(target));
+        var result = await Service.DeleteAccountAsync(portal.Proven(super), target.AccountId, await AccountVersionAsync(target));
 
         Assert.True(result.Value);
         Assert.Null(await Database.QueryAsync(db => db.Users.SingleOrDefaultAsync(a => a.Id == target.AccountId)));
@@ -211,7 +211,7 @@ public sealed class MemberStandingServiceTests(PortalServices portal) : IClassFi
         var target = await Database.AddMemberAsync(first.Id);
         await Database.AddMembershipAsync(second.Id, target.AccountId);
 
-        var result = await Service.DeleteAccountAsync(super.Actor, target.AccountId, await AccountVersionAsync(target));
+        var result = await Service.DeleteAccountAsync(portal.Proven(super), target.AccountId, await AccountVersionAsync(target));
 
         Assert.Equal(OperationStatus.Forbidden, result.Status);
         Assert.Contains("another organization that you do not administer", result.Message, StringComparison.Ordinal);
@@ -232,7 +232,7 @@ public sealed class MemberStandingServiceTests(PortalServices portal) : IClassFi
         var target = await Database.AddMemberAsync(first.Id);
         await Database.AddMembershipAsync(second.Id, target.AccountId, MemberRank.Super);
 
-        var result = await Service.DeleteAccountAsync(super.Actor, target.AccountId, await AccountVersionAsync(target));
+        var result = await Service.DeleteAccountAsync(portal.Proven(super), target.AccountId, await AccountVersionAsync(target));
 
         Assert.Equal(OperationStatus.Forbidden, result.Status);
         Assert.StartsWith("This account also belongs to Second Org, where:", result.Message, StringComparison.Ordinal);

@@ -13,7 +13,7 @@ public sealed class OperationRunnerTests(PortalServices portal) : IClassFixture<
     private OperationRunner Runner => portal.Get<OperationRunner>();
 
     [Fact]
-    public async Task ManyRecordsOfOneOperationAreWrittenInChunksAndEachGetsItsOwnRowsId()
+    public async Task ManyRecordsOfOneOperationAreWrittenTogetherAndEachGetsItsOwnRowsId()
     {
         var organization = await Database.AddOrganizationAsync();
         var admin = await Database.AddMemberAsync(organization.Id, MemberRank.Admin);
@@ -21,8 +21,7 @@ public sealed class OperationRunnerTests(PortalServices portal) : IClassFixture<
 
         var result = await Runner.RunAsMemberAsync<bool>(admin.Actor, PortalPermissions.ManageUsers, op =>
         {
-            // More than two statements' worth, with the last chunk a partial one.
-            for (var i = 0; i < 2 * 200 + 37; i++)
+            for (var i = 0; i < 1_237; i++)
             {
                 records.Add(op.Record("test.recorded", $"record number {i}", ActivityCategory.Admin, diff: new Dictionary<string, (object?, object?)> { ["n"] = (null, i) }));
             }
@@ -31,9 +30,44 @@ public sealed class OperationRunnerTests(PortalServices portal) : IClassFixture<
         });
 
         Assert.True(result.Succeeded);
-        var stored = (await Database.ActivityForAsync(organization.Id)).ToDictionary(r => r.Id, r => r.Title);
+        var stored = (await Database.ActivityForAsync(organization.Id)).ToDictionary(r => r.Id);
         Assert.Equal(records.Count, stored.Count);
-        Assert.All(records, r => Assert.Equal(r.Title, stored[r.Id]));
+        Assert.All(records, r => Assert.Equal(r.Title, stored[r.Id].Title));
+        Assert.All(records, r => Assert.Equal(r.Diff, stored[r.Id].Diff));
+    }
+
+    [Theory]
+    [InlineData("quotes \"and\" back\\slashes, [brackets] and {braces}")]
+    [InlineData("emoji 🧑‍💻 and a flag 🇳🇴")]
+    [InlineData("right-to-left \u202Eevil\u202C, zero\u200Bwidth, combining e\u0301")]
+    [InlineData("<script>alert('x')</script> & 'single' quotes")]
+    [InlineData("line\nbreak\tand tab")]
+    [InlineData("a lone surrogate \uD800 here")]
+    public async Task EveryTextOfARecordIsStoredExactlyAsGiven(string text)
+    {
+        var organization = await Database.AddOrganizationAsync();
+        var admin = await Database.AddMemberAsync(organization.Id, MemberRank.Admin);
+        ActivityRecord? written = null;
+
+        var result = await Runner.RunAsMemberAsync<bool>(admin.Actor, PortalPermissions.ManageUsers, op =>
+        {
+            written = op.Record("test.recorded", text, ActivityCategory.Security, admin.AccountId, text, new Dictionary<string, (object?, object?)> { ["name"] = (text, null) });
+            return Task.FromResult(OperationResult<bool>.Ok(true));
+        });
+
+        Assert.True(result.Succeeded);
+        var stored = Assert.Single(await Database.ActivityForAsync(organization.Id));
+        // A lone surrogate cannot be stored as UTF-8 text: it becomes the replacement character, as EF would store it.
+        var expected = text.Replace("\uD800", "\uFFFD", StringComparison.Ordinal);
+        Assert.Equal(written!.Id, stored.Id);
+        Assert.Equal(expected, stored.Title);
+        Assert.Equal(expected, stored.TargetName);
+        Assert.Equal(admin.AccountId, stored.TargetAccountId);
+        Assert.Equal(organization.Id, stored.OrganizationId);
+        Assert.Equal(ActivityCategory.Security, stored.Category);
+        Assert.Equal(written.Diff, stored.Diff);
+        Assert.Equal(written.OccurredAt, stored.OccurredAt, TimeSpan.FromMilliseconds(1));
+        Assert.Equal(admin.Actor.ClientAddress, stored.ClientAddress);
     }
 
     [Fact]

@@ -412,6 +412,33 @@ public sealed class MemberQueryServiceTests(MemberGridData data) : IClassFixture
         Assert.Equal(memberCount, await CountAsync(new MemberFilter { Search = "   " }));
     }
 
+    [Fact]
+    public async Task ASearchTotalCountsOnlyThisOrganizationsMatchesWhetherOrNotItHoldsEveryMembership()
+    {
+        await using var portal = await PortalServices.CreateAsync();
+        var service = portal.Get<MemberQueryService>();
+        var organization = await portal.Database.AddOrganizationAsync();
+        var viewer = await portal.Database.AddMemberAsync(organization.Id, MemberRank.Admin);
+        foreach (var (first, last) in new[] { ("Anna", "Johnson"), ("Carl", "Jackson"), ("Dora", "Smith") })
+        {
+            await portal.Database.AddMemberAsync(organization.Id, configure: a => (a.FirstName, a.LastName, a.DisplayName) = (first, last, $"{first} {last}"));
+        }
+
+        var son = new MemberFilter { Search = "son" };
+        async Task<int> TotalAsync(Actor actor, MemberFilter filter) => (await service.CountAsync(actor, filter)).Value;
+
+        // One organization holds every membership: the total comes from the search index alone.
+        Assert.Equal(2, await TotalAsync(viewer.Actor, son));
+        Assert.Equal(1, await TotalAsync(viewer.Actor, new MemberFilter { Search = "jackson" }));
+
+        // Once another organization holds a match, this organization's total still counts only its own.
+        var other = await portal.Database.AddOrganizationAsync();
+        var otherViewer = await portal.Database.AddMemberAsync(other.Id, MemberRank.Admin);
+        await portal.Database.AddMemberAsync(other.Id, configure: a => (a.FirstName, a.LastName, a.DisplayName) = ("Eve", "Robinson", "Eve Robinson"));
+        Assert.Equal(2, await TotalAsync(viewer.Actor, son));
+        Assert.Equal(1, await TotalAsync(otherViewer.Actor, son));
+    }
+
     // ---- organizations ----
 
     [Fact]

@@ -145,7 +145,11 @@ internal static class ApiActor
 {
     /// <summary>The key's owner in the key's organization; the services re-check their standing on every call.</summary>
     public static Actor Of(HttpContext http) =>
-        new(http.User.AccountId()!.Value, http.User.OrganizationId()!.Value, http.Connection.RemoteIpAddress?.ToString());
+        new(http.User.AccountId()!.Value, http.User.OrganizationId()!.Value, http.Connection.RemoteIpAddress?.ToString())
+        {
+            // Only a principal the key handler made counts as a key; anything else is treated as a session.
+            Credential = http.User.Identity?.AuthenticationType == ApiKeyDefaults.Scheme ? ActorCredential.ApiKey : ActorCredential.Session,
+        };
 }
 
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]

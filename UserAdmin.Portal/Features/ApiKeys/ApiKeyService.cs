@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
 using UserAdmin.Portal.Data;
+using UserAdmin.Portal.Features.Accounts;
 using UserAdmin.Portal.Features.Shared;
 
 namespace UserAdmin.Portal.Features.ApiKeys;
@@ -40,7 +41,7 @@ public sealed record ApiKeyAuthentication(ApiKeyIdentity? Identity, string? Fail
 /// guessed, and it keeps each API call cheap. A key never outranks its owner: the services check the owner's current
 /// standing on every call, and <see cref="AuthenticateAsync"/> refuses a key whose owner is no longer an active member.
 /// </summary>
-public sealed class ApiKeyService(OperationRunner runner, IDbContextFactory<PortalDbContext> dbFactory, TimeProvider clock)
+public sealed class ApiKeyService(OperationRunner runner, IDbContextFactory<PortalDbContext> dbFactory, TimeProvider clock, ReauthenticationService reauthentication)
 {
     public const string KeyPrefix = "uap_";
     public const int PrefixLength = 12;
@@ -81,12 +82,23 @@ public sealed class ApiKeyService(OperationRunner runner, IDbContextFactory<Port
     {
         var prefix = RandomNumberGenerator.GetString(PrefixAlphabet, PrefixLength);
         var secret = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
+        // A key never makes keys (it could outlive its revocation through them); a session proves its owner is there.
+        if (actor.Credential == ActorCredential.ApiKey)
+        {
+            return OperationResult<CreatedApiKey>.Fail(OperationResult.Forbidden("An API key cannot create API keys; create keys on the API keys page."));
+        }
+
         return await runner.RunAsMemberAsync<CreatedApiKey>(actor, null, async op =>
         {
             var errors = Validate(input, op.Now);
             if (errors.Count > 0)
             {
                 return OperationResult<CreatedApiKey>.Fail(OperationResult.Invalid("Some fields need attention.", errors));
+            }
+
+            if (!reauthentication.Holds(actor))
+            {
+                return OperationResult<CreatedApiKey>.Fail(ReauthenticationService.Required("Creating an API key"));
             }
 
             var active = await op.Db.ApiKeys.CountAsync(

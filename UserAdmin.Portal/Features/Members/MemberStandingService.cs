@@ -1,13 +1,15 @@
 using Microsoft.EntityFrameworkCore;
 using UserAdmin.Portal.Data;
+using UserAdmin.Portal.Features.Accounts;
 using UserAdmin.Portal.Features.Shared;
 using UserAdmin.Portal.Realtime;
 
 namespace UserAdmin.Portal.Features.Members;
 
 /// <summary>A member's standing: rank, guest promotion, removal from the organization and deletion of the account.</summary>
-public sealed class MemberStandingService(OperationRunner runner)
+public sealed class MemberStandingService(OperationRunner runner, ReauthenticationService reauthentication)
 {
+    /// <summary>Granting SUPER needs a fresh password from a session (ReauthenticationService).</summary>
     public Task<OperationResult<bool>> SetRankAsync(
         Actor actor, Guid accountId, MemberRank rank, string expectedVersion, CancellationToken ct = default) =>
         runner.RunAsMemberAsync<bool>(actor, PortalPermissions.ManageUsers, async op =>
@@ -26,6 +28,11 @@ public sealed class MemberStandingService(OperationRunner runner)
             if (membership.Rank == rank)
             {
                 return OperationResult<bool>.Ok(false);
+            }
+
+            if (rank == MemberRank.Super && !reauthentication.Holds(actor))
+            {
+                return OperationResult<bool>.Fail(ReauthenticationService.Required("Granting SUPER"));
             }
 
             var before = membership.Rank;
@@ -96,7 +103,8 @@ public sealed class MemberStandingService(OperationRunner runner)
 
     /// <summary>
     /// Deletes the account from the portal: every membership, in every organization, with its own activity record
-    /// in each. Allowed only when the actor may delete it in all of them (and none loses its last SUPER).
+    /// in each. Allowed only when the actor may delete it in all of them (and none loses its last SUPER), and, from a
+    /// session, only with a fresh password (ReauthenticationService).
     /// </summary>
     public Task<OperationResult<bool>> DeleteAccountAsync(Actor actor, Guid accountId, string expectedAccountVersion, CancellationToken ct = default) =>
         runner.RunAsMemberAsync<bool>(actor, PortalPermissions.ManageUsers, async op =>
@@ -105,6 +113,11 @@ public sealed class MemberStandingService(OperationRunner runner)
             if (membership is null)
             {
                 return MemberOperation.Fail<bool>(refusal);
+            }
+
+            if (!reauthentication.Holds(actor))
+            {
+                return OperationResult<bool>.Fail(ReauthenticationService.Required("Deleting an account"));
             }
 
             var account = membership.Account!;

@@ -3,7 +3,23 @@ using UserAdmin.Portal.Data;
 namespace UserAdmin.Portal.Features.Shared;
 
 /// <summary>Who asks for an operation, as the edge (page or API) knows it. Services never trust more than this.</summary>
-public sealed record Actor(Guid AccountId, Guid OrganizationId, string? ClientAddress = null);
+public sealed record Actor(Guid AccountId, Guid OrganizationId, string? ClientAddress = null)
+{
+    /// <summary>How the caller proved who they are; a page's actor is a session unless the API says otherwise.</summary>
+    public ActorCredential Credential { get; init; } = ActorCredential.Session;
+
+    /// <summary>A proof that the session's owner typed their password again moments ago (ReauthenticationService).</summary>
+    public string? Reauthentication { get; init; }
+}
+
+public enum ActorCredential
+{
+    /// <summary>A signed-in browser session: the cookie was earned once, possibly hours ago.</summary>
+    Session,
+
+    /// <summary>An API key, presented afresh with every request.</summary>
+    ApiKey,
+}
 
 /// <summary>
 /// The acting member as the database says right now: loaded inside every operation,

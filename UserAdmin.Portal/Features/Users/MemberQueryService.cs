@@ -70,10 +70,29 @@ public sealed class MemberQueryService(IDbContextFactory<PortalDbContext> dbFact
         var sql = new StringBuilder("SELECT COUNT(*) FROM MemberDirectory d WHERE d.OrganizationId = @org");
         command.Parameters.Add(new SqliteParameter("@org", actor.OrganizationId.ToString().ToUpperInvariant()));
         AppendFilters(sql, command, filter);
-        command.CommandText = sql.ToString();
+        command.CommandText = SearchOnlyMatch(filter) is not null
+            ? SearchTotal(sql.ToString())
+            : sql.ToString();
         var total = Convert.ToInt32(await command.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture);
         return OperationResult<int>.Ok(total);
     }
+
+    /// <summary>The full-text query when the filter is a search and nothing else; null otherwise.</summary>
+    private static string? SearchOnlyMatch(MemberFilter filter) =>
+        !string.IsNullOrWhiteSpace(filter.Search) && filter with { Search = null } == MemberFilter.None
+            ? MemberSortColumns.FullTextQuery(Cut(filter.Search.Trim()))
+            : null;
+
+    /// <summary>
+    /// The total of a search alone. The search index covers every membership in the database, so while this
+    /// organization holds all of them (the usual single-organization install) the index's own count is the answer:
+    /// a walk over one term's list of row ids, without looking up each match (which, for a common term in a million
+    /// members, is most of the cost). Otherwise the count joins the matches to this organization's members. One
+    /// statement, so both the test and the count read the same snapshot; SQLite evaluates only the branch it takes.
+    /// </summary>
+    private static string SearchTotal(string joinedCount) =>
+        "SELECT CASE WHEN EXISTS (SELECT 1 FROM Organizations WHERE Id <> @org AND MemberCount > 0)"
+        + $" THEN ({joinedCount}) ELSE (SELECT COUNT(*) FROM MemberSearch WHERE MemberSearch MATCH @match) END";
 
     /// <summary>
     /// A filtered total from the trigger-kept MemberCounts (a sum over at most a few hundred rows), less or plus the
