@@ -175,7 +175,7 @@ public sealed class ScriptInjectionRenderingTests : PortalComponentTest
     public async Task ApiKeyNameAndRevokeDialog()
     {
         var (portal, _, admin) = await UsePortalAsync();
-        var created = await portal.Get<ApiKeyService>().CreateAsync(admin.Actor, new NewApiKey { Name = Img, Scope = ApiKeyScope.ReadOnly });
+        var created = await portal.Get<ApiKeyService>().CreateAsync(portal.Proven(admin), new NewApiKey { Name = Img, Scope = ApiKeyScope.ReadOnly });
         Assert.True(created.Succeeded, created.Message);
         var dialogs = Render<RadzenDialog>();
         var page = Render<ApiKeysPage>();

@@ -158,14 +158,14 @@ public sealed class AuthorizationWorld : IAsyncLifetime, IAsyncDisposable
 
     public async Task<string> KeyAsync(TestMember owner, ApiKeyScope scope = ApiKeyScope.ReadWrite)
     {
-        var created = await Get<ApiKeyService>().CreateAsync(owner.Actor, new NewApiKey { Name = "matrix", Scope = scope });
+        var created = await Get<ApiKeyService>().CreateAsync(App.Services.Proven(owner.Actor), new NewApiKey { Name = "matrix", Scope = scope });
         Assert.True(created.Succeeded, created.Message);
         return created.Value!.Key;
     }
 
     private async Task<string> RevokedKeyAsync(TestMember owner)
     {
-        var created = await Get<ApiKeyService>().CreateAsync(owner.Actor, new NewApiKey { Name = "revoked", Scope = ApiKeyScope.ReadWrite });
+        var created = await Get<ApiKeyService>().CreateAsync(App.Services.Proven(owner.Actor), new NewApiKey { Name = "revoked", Scope = ApiKeyScope.ReadWrite });
         Assert.True(created.Succeeded, created.Message);
         var revoked = await Get<ApiKeyService>().RevokeAsync(owner.Actor, created.Value!.Id);
         Assert.True(revoked.Succeeded && revoked.Value, revoked.Message);
@@ -175,7 +175,7 @@ public sealed class AuthorizationWorld : IAsyncLifetime, IAsyncDisposable
     private async Task<string> ExpiredKeyAsync(TestMember owner)
     {
         // A key cannot be created already expired: create it for an hour, then move its expiry into the past.
-        var created = await Get<ApiKeyService>().CreateAsync(owner.Actor,
+        var created = await Get<ApiKeyService>().CreateAsync(App.Services.Proven(owner.Actor),
             new NewApiKey { Name = "expired", Scope = ApiKeyScope.ReadWrite, ExpiresAt = DateTime.UtcNow.AddHours(1) });
         Assert.True(created.Succeeded, created.Message);
         var id = created.Value!.Id;

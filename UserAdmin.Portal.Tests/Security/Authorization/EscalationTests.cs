@@ -276,7 +276,7 @@ public sealed class EscalationTests(AuthorizationWorld world) : IClassFixture<Au
 
         foreach (var rank in new[] { MemberRank.Admin, MemberRank.Super })
         {
-            Assert.Equal(OperationStatus.Forbidden, (await standing.SetRankAsync(admin.Actor, member.AccountId, rank, await VersionAsync(member))).Status);
+            Assert.Equal(OperationStatus.Forbidden, (await standing.SetRankAsync(world.App.Services.Proven(admin.Actor), member.AccountId, rank, await VersionAsync(member))).Status);
             using var api = await client.PutAsJsonAsync($"/api/v1/members/{member.AccountId}/rank", new { rank = rank.ToString(), version = await VersionAsync(member) });
             Assert.Equal(HttpStatusCode.Forbidden, api.StatusCode);
             using var compat = await client.PostAsJsonAsync("/compat/allthenticate/modifyrank", new { admin_user_id = member.MembershipId, rank = rank.ToString().ToUpperInvariant() });
@@ -301,7 +301,7 @@ public sealed class EscalationTests(AuthorizationWorld world) : IClassFixture<Au
 
         foreach (var member in new[] { admin, helpDesk })
         {
-            Assert.Equal(OperationStatus.Forbidden, (await standing.SetRankAsync(member.Actor, member.AccountId, MemberRank.Super, await VersionAsync(member))).Status);
+            Assert.Equal(OperationStatus.Forbidden, (await standing.SetRankAsync(world.App.Services.Proven(member.Actor), member.AccountId, MemberRank.Super, await VersionAsync(member))).Status);
             using var client = world.Client(await world.KeyAsync(member));
             using var api = await client.PutAsJsonAsync($"/api/v1/members/{member.AccountId}/rank", new { rank = "Super", version = await VersionAsync(member) });
             Assert.Equal(HttpStatusCode.Forbidden, api.StatusCode);
@@ -329,7 +329,7 @@ public sealed class EscalationTests(AuthorizationWorld world) : IClassFixture<Au
             Assert.False((await standing.SetRankAsync(actor.Actor, last.AccountId, MemberRank.Admin, await VersionAsync(last))).Succeeded);
             Assert.False((await status.SetSuspendedAsync(actor.Actor, last.AccountId, true)).Succeeded);
             Assert.False((await standing.RemoveAsync(actor.Actor, last.AccountId, await VersionAsync(last))).Succeeded);
-            Assert.False((await standing.DeleteAccountAsync(actor.Actor, last.AccountId, await AccountVersionAsync(last))).Succeeded);
+            Assert.False((await standing.DeleteAccountAsync(world.App.Services.Proven(actor.Actor), last.AccountId, await AccountVersionAsync(last))).Succeeded);
         }
 
         // No active member other than the last SUPER has the rank to try, so the rule itself is asked with one who would.

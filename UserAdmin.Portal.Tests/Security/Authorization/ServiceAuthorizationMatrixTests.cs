@@ -81,6 +81,8 @@ public sealed class ServiceAuthorizationMatrixTests(AuthorizationWorld world) : 
 
     private static string Unique(string prefix) => TestData.UniqueName(prefix);
 
+    // The sensitive operations (deleting an account, creating a key) run with a fresh password, as the pages ask for
+    // one first, so the matrix sees the authorization rules alone; ReauthenticationTests covers the proof itself.
     public static IReadOnlyList<ServiceOp> Operations { get; } =
     [
         new("member.read", Needs.ViewUsers, async (w, a, t) => await w.Get<MemberDetailService>().GetAsync(a, t.Id)),
@@ -94,7 +96,7 @@ public sealed class ServiceAuthorizationMatrixTests(AuthorizationWorld world) : 
         new("member.unsuspend", Needs.SuspendUsers, async (w, a, t) => await w.Get<MemberStatusService>().SetSuspendedAsync(a, t.Id, false, t.Version),
             TargetState.Suspended),
         new("member.remove", Needs.ManageUsers, async (w, a, t) => await w.Get<MemberStandingService>().RemoveAsync(a, t.Id, t.Version)),
-        new("member.delete-account", Needs.ManageUsers, async (w, a, t) => await w.Get<MemberStandingService>().DeleteAccountAsync(a, t.Id, t.AccountVersion)),
+        new("member.delete-account", Needs.ManageUsers, async (w, a, t) => await w.Get<MemberStandingService>().DeleteAccountAsync(w.App.Services.Proven(a), t.Id, t.AccountVersion)),
         new("member.rank", Needs.Super, async (w, a, t) => await w.Get<MemberStandingService>().SetRankAsync(a, t.Id, MemberRank.Admin, t.Version)),
         new("member.promote-guest", Needs.ManageUsers, async (w, a, t) => await w.Get<MemberStandingService>().PromoteGuestAsync(a, t.Id, t.Version),
             TargetState.Guest),
@@ -143,12 +145,12 @@ public sealed class ServiceAuthorizationMatrixTests(AuthorizationWorld world) : 
         new("organization.add-existing-account", Needs.Super, async (w, a, t) => await w.Get<OrganizationMembershipService>().AddExistingAccountAsync(a, t.UserName),
             TargetState.Outsider, Cross.OwnOrganization),
         new("organization.remove-from", Needs.Super, async (w, a, t) => await w.Get<OrganizationMembershipService>().RemoveFromAsync(a, t.Id, w.Organization.Id, t.Version)),
-        new("api-key.create", Needs.AnyMember, async (w, a, _) => await w.Get<ApiKeyService>().CreateAsync(a, new NewApiKey { Name = "matrix", Scope = ApiKeyScope.ReadWrite }),
+        new("api-key.create", Needs.AnyMember, async (w, a, _) => await w.Get<ApiKeyService>().CreateAsync(w.App.Services.Proven(a), new NewApiKey { Name = "matrix", Scope = ApiKeyScope.ReadWrite }),
             Cross: Cross.OwnOrganization),
         // Someone else's key does not exist for a non-SUPER (404); a SUPER revokes any key of their organization.
         new("api-key.revoke-another-members", Needs.Super, async (w, a, t) => await w.Get<ApiKeyService>().RevokeAsync(a, Guid.Parse(t.Prepared!)),
             Denied: Outcome.NotFound, Prepare: async (w, t) =>
-            (await w.Get<ApiKeyService>().CreateAsync(t.Member.Actor, new NewApiKey { Name = "theirs", Scope = ApiKeyScope.ReadOnly })).Value!.Id.ToString()),
+            (await w.Get<ApiKeyService>().CreateAsync(w.App.Services.Proven(t.Member.Actor), new NewApiKey { Name = "theirs", Scope = ApiKeyScope.ReadOnly })).Value!.Id.ToString()),
         new("api-key.list-organization", Needs.Super, async (w, a, _) => await w.Get<ApiKeyService>().ListOrganizationAsync(a), Cross: Cross.OwnOrganization),
         new("activity.organization", Needs.ViewActivity, async (w, a, _) => await w.Get<ActivityFeedService>().ListAsync(a, new ActivityQuery()), Cross: Cross.OwnOrganization),
         new("activity.member", Needs.ViewActivity, async (w, a, t) => await w.Get<ActivityFeedService>().ListAsync(a, new ActivityQuery(t.Id))),
