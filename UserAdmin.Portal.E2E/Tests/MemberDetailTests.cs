@@ -336,6 +336,28 @@ public sealed class MemberDetailTests(PortalFixture fixture, MemberDetailPortal 
     });
 
     [Fact]
+    public Task GrantingSuperAsksForThePasswordAgainAndAWrongOneChangesNothing() => RunWithNewMemberAsync(async (page, detail, name) =>
+    {
+        await detail.Tab("Rank and groups").ClickAsync();
+        await page.Locator(".rank-editor").GetByText("SUPER", new() { Exact = true }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Change rank" }).ClickAsync();
+
+        // The consequence is confirmed first; the password dialog takes its place.
+        await detail.Confirmation.GetByRole(AriaRole.Button, new() { Name = "Change rank", Exact = true }).ClickAsync();
+        var confirm = page.GetByRole(AriaRole.Form, new() { Name = "Confirm it's you", Exact = true });
+        await Expect(confirm).ToContainTextAsync("Granting SUPER needs your password.");
+        await confirm.GetByLabel("Your password", new() { Exact = true }).FillAsync(own.Server.AdminPassword + "-wrong");
+        await confirm.GetByRole(AriaRole.Button, new() { Name = "Confirm" }).ClickAsync();
+        await Expect(confirm.GetByRole(AriaRole.Alert)).ToHaveTextAsync("That password is not right.");
+        await Expect(detail.Badges).Not.ToContainTextAsync("SUPER");
+
+        await confirm.GetByLabel("Your password", new() { Exact = true }).FillAsync(own.Server.AdminPassword);
+        await confirm.GetByRole(AriaRole.Button, new() { Name = "Confirm" }).ClickAsync();
+        await Expect(confirm).ToHaveCountAsync(0);
+        await Expect(detail.Badges).ToContainTextAsync("SUPER");
+    });
+
+    [Fact]
     public Task AGroupGrantsAnApplicationPermissionToAMemberAddedWithThePicker() => RunWithNewMemberAsync(async (page, detail, name) =>
     {
         var group = $"Lab {Guid.NewGuid().ToString("N")[..6]}";

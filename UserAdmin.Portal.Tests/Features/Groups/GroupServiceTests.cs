@@ -58,7 +58,11 @@ public sealed class GroupServiceTests(PortalServices portal) : IClassFixture<Por
         await Keys.AddAsync(admin.Actor, "create_sample", "Create samples");
         var id = (await Service.CreateAsync(admin.Actor, "Lab", "")).Value;
 
-        Assert.True((await Service.SetPermissionsAsync(admin.Actor, id, ["create_sample", PortalPermissions.ResetPasswords])).Value);
+        // An ADMIN holds the portal's permissions, but an application permission only through a group; a SUPER holds all.
+        var notHeld = await Service.SetPermissionsAsync(admin.Actor, id, ["create_sample", PortalPermissions.ResetPasswords]);
+        Assert.Equal((OperationStatus.Forbidden, "You cannot grant create_sample: you do not hold it yourself."), (notHeld.Status, notHeld.Message));
+        var super = await Database.AddMemberAsync(organization.Id, MemberRank.Super);
+        Assert.True((await Service.SetPermissionsAsync(super.Actor, id, ["create_sample", PortalPermissions.ResetPasswords])).Value);
         Assert.Equal(["create_sample", "reset_passwords"], (await Service.GetAsync(admin.Actor, id)).Value!.Permissions.Order());
 
         var escalation = await Service.SetPermissionsAsync(manager.Actor, id, ["create_sample", PortalPermissions.ResetPasswords, PortalPermissions.ManageUsers]);
@@ -178,8 +182,10 @@ public sealed class GroupServiceTests(PortalServices portal) : IClassFixture<Por
         Assert.Equal(OperationStatus.Invalid, (await Keys.AddAsync(admin.Actor, "create_sample", "again")).Status);
         var a = (await Service.CreateAsync(admin.Actor, "A", "")).Value;
         var b = (await Service.CreateAsync(admin.Actor, "B", "")).Value;
-        await Service.SetPermissionsAsync(admin.Actor, a, ["create_sample", PortalPermissions.ViewUsers]);
-        await Service.SetPermissionsAsync(admin.Actor, b, ["create_sample"]);
+        // Granting an application permission takes a SUPER (or someone whose groups give it).
+        var super = await Database.AddMemberAsync(organization.Id, MemberRank.Super);
+        Assert.True((await Service.SetPermissionsAsync(super.Actor, a, ["create_sample", PortalPermissions.ViewUsers])).Value);
+        Assert.True((await Service.SetPermissionsAsync(super.Actor, b, ["create_sample"])).Value);
         Assert.Equal(2, Assert.Single((await Keys.ListAsync(admin.Actor)).Value!).GroupCount);
 
         Assert.Equal(2, (await Keys.RemoveAsync(admin.Actor, "create_sample")).Value);

@@ -192,9 +192,9 @@ public sealed class EscalationTests(AuthorizationWorld world) : IClassFixture<Au
         Assert.Equal([plain.Name], await GroupsOfAsync(member));
     }
 
-    [Fact(Skip = "Finding, not fixed: ActingMember.Has gives an ADMIN every permission, application ones included, while their "
-        + "effective permissions (MemberAccessService, the README) hold only the portal's by rank. DESIGN.md: nobody grants a permission "
-        + "they do not hold. GroupServiceTests expects an ADMIN to grant create_sample, so this needs the lead's decision.")]
+    // DESIGN.md: nobody grants a permission they do not hold. An ADMIN holds the portal's permissions by rank, an
+    // organization's application permissions only through a group (ActingMember.Has).
+    [Fact]
     public async Task AnAdminCannotGrantAnApplicationPermissionTheyDoNotHoldToAGroupTheyAreIn()
     {
         var organization = await Database.AddOrganizationAsync();

@@ -35,8 +35,13 @@ public sealed record ActingMember(
 {
     public bool IsAdmin => Rank >= MemberRank.Admin;
 
-    /// <summary>ADMIN and SUPER hold every portal permission; a REGULAR member holds what their groups grant.</summary>
-    public bool Has(string permission) => IsAdmin || Permissions.Contains(permission);
+    /// <summary>
+    /// SUPER holds everything; ADMIN holds every portal permission; beyond that, anyone holds what their groups grant.
+    /// An organization's own application permissions (say <c>create_sample</c>) come to an ADMIN only through a group,
+    /// so an ADMIN cannot grant one they were never given.
+    /// </summary>
+    public bool Has(string permission) =>
+        Rank == MemberRank.Super || (IsAdmin && PortalPermissions.IsPortalPermission(permission)) || Permissions.Contains(permission);
 }
 
 /// <summary>What a rule needs to know about the member being acted on.</summary>
