@@ -69,11 +69,17 @@ public sealed class UsersPage(IPage page, string baseUrl)
             .SelectOptionAsync(new SelectOptionValue { Label = status });
     });
 
-    public Task SearchAsync(string text) => ChangeViewAsync(async () =>
+    /// <summary>
+    /// Searches, then waits for the address to carry that search and for its rows. Not "for the address to change":
+    /// after an organization switch the address can already hold the same search, and the wait would never end.
+    /// </summary>
+    public async Task SearchAsync(string text)
     {
         await SearchBox.FillAsync(text);
         await SearchBox.PressAsync("Enter");
-    });
+        await page.WaitForFunctionAsync("t => new URLSearchParams(location.search).get('q') === t", text);
+        await WaitForViewAsync();
+    }
 
     /// <summary>"First page", "Previous page", "Next page" or "Last page".</summary>
     public Task GoToPageAsync(string button) => ChangeViewAsync(() => PagerButton(button).ClickAsync());

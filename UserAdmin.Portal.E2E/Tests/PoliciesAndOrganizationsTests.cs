@@ -86,7 +86,12 @@ public sealed class PoliciesAndOrganizationsTests(PortalFixture fixture, Policie
 
             // Back through the switcher in the top bar.
             await shell.CurrentOrganization.GetByLabel("Organization").SelectOptionAsync(new SelectOptionValue { Label = own.Server.OrganizationDisplayName });
+            // The page was on /users already and the switcher lists both names, so neither the address nor the text says
+            // the switch is done: wait for the navigation the form's post makes, or a later step races its redirect.
+            var landed = page.WaitForResponseAsync(r => r.Request.IsNavigationRequest && r.Request.Method == "GET");
             await shell.CurrentOrganization.GetByRole(AriaRole.Button, new() { Name = "Switch", Exact = true }).ClickAsync();
+            await landed;
+            await page.WaitForLoadStateAsync(LoadState.Load);
             await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/users"));
             await Expect(shell.CurrentOrganization).ToContainTextAsync(own.Server.OrganizationDisplayName);
             await users.GotoAsync();
