@@ -2,9 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using UserAdmin.Portal.Data;
 using UserAdmin.Portal.Features.ApiKeys;
-using UserAdmin.Portal.Features.Shared;
 using UserAdmin.Portal.Features.Users;
-using UserAdmin.Portal.Hosting;
 
 namespace UserAdmin.Portal.Benchmarks;
 
@@ -35,25 +33,9 @@ internal static class ApiLoad
         var (changing, originalNames) = await ApiBenchmark.PrepareUpdatesAsync(raw, 4_000);
 
         var url = $"http://127.0.0.1:{ApiBenchmark.FreePort()}";
-        var builder = WebApplication.CreateBuilder([
-            "--environment", "Production", "--urls", url,
-            "--ConnectionStrings:Portal", $"Data Source={path}",
-            "--Serilog:MinimumLevel:Default", "Warning", "--Serilog:MinimumLevel:Override:Microsoft.Hosting.Lifetime", "Warning",
-            "--Portal:Api:RequestsPerMinute", "100000000",
-        ]);
-        builder.AddPortal([]);
-        await using var portal = builder.Build();
-        portal.UsePortal();
-        await portal.StartAsync();
-
+        await using var portal = await ApiBenchmark.StartPortalAsync(path, url);
         var keys = portal.Services.GetRequiredService<ApiKeyService>();
-        // The benchmark stands in for the admin who typed their password on the API keys page.
-        var admin = new Actor(BenchmarkDatabase.AdminId, BenchmarkDatabase.OrganizationId)
-        {
-            Reauthentication = portal.Services.GetRequiredService<UserAdmin.Portal.Features.Accounts.ReauthenticationService>().Issue(BenchmarkDatabase.AdminId),
-        };
-        var created = await keys.CreateAsync(admin, new NewApiKey { Name = "load api", Scope = ApiKeyScope.ReadWrite, ExpiresAt = DateTime.UtcNow.AddHours(2) });
-        var key = created.Value ?? throw new InvalidOperationException($"Creating the load run's API key failed: {created.Message}");
+        var (admin, key) = await ApiBenchmark.CreateKeyAsync(portal.Services, "load api", TimeSpan.FromHours(2));
         var authorization = $"ApiKey {key.Key}";
         var lists = cursors
             .Select(c => $"/api/v1/members?limit=50&cursor={new MemberCursor([JsonSerializer.SerializeToElement(c.Name)], c.Id).Encode()}")

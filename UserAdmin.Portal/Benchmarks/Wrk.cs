@@ -103,14 +103,7 @@ internal static class Wrk
     public static string UpdateScript(IReadOnlyList<BenchMember> members, int threads, string pathPrefix, string pathSuffix, string? authorization, int run)
     {
         var lua = new StringBuilder();
-        lua.Append("local members = {\n");
-        foreach (var m in members)
-        {
-            lua.Append("  {id=").Append(Quote(m.Id.ToString())).Append(", first=").Append(Quote(m.FirstName)).Append(", last=").Append(Quote(m.LastName))
-                .Append(", email=").Append(Quote(m.Email)).Append(", v=").Append(Quote(m.AccountVersion)).Append("},\n");
-        }
-
-        lua.Append("}\n");
+        AppendMembers(lua, members);
         AppendHeaders(lua, authorization);
         lua.Append("headers[\"Content-Type\"] = \"application/json\"\n");
         lua.Append(CultureInfo.InvariantCulture, $"local threadCount = {threads}\nlocal prefix = {Quote(pathPrefix)}\nlocal suffix = {Quote(pathSuffix)}\nlocal run = {run}\n");
@@ -153,14 +146,7 @@ internal static class Wrk
         var lua = new StringBuilder();
         AppendList(lua, "lists", listPaths);
         AppendList(lua, "gets", getPaths);
-        lua.Append("local members = {\n");
-        foreach (var m in members)
-        {
-            lua.Append("  {id=").Append(Quote(m.Id.ToString())).Append(", first=").Append(Quote(m.FirstName)).Append(", last=").Append(Quote(m.LastName))
-                .Append(", email=").Append(Quote(m.Email)).Append(", v=").Append(Quote(m.AccountVersion)).Append("},\n");
-        }
-
-        lua.Append("}\n");
+        AppendMembers(lua, members);
         AppendHeaders(lua, authorization);
         lua.Append("local putHeaders = {}\nfor k, v in pairs(headers) do putHeaders[k] = v end\nputHeaders[\"Content-Type\"] = \"application/json\"\n");
         lua.Append(CultureInfo.InvariantCulture, $"local threadCount = {threads}\nlocal run = {run}\n");
@@ -215,6 +201,19 @@ internal static class Wrk
 
             """);
         return lua.ToString();
+    }
+
+    /// <summary>The members a script changes, with the version each answer moves on (<c>v</c>).</summary>
+    private static void AppendMembers(StringBuilder lua, IReadOnlyList<BenchMember> members)
+    {
+        lua.Append("local members = {\n");
+        foreach (var m in members)
+        {
+            lua.Append("  {id=").Append(Quote(m.Id.ToString())).Append(", first=").Append(Quote(m.FirstName)).Append(", last=").Append(Quote(m.LastName))
+                .Append(", email=").Append(Quote(m.Email)).Append(", v=").Append(Quote(m.AccountVersion)).Append("},\n");
+        }
+
+        lua.Append("}\n");
     }
 
     private static void AppendList(StringBuilder lua, string name, IReadOnlyList<string> items)
