@@ -24,9 +24,9 @@ internal static class CircuitSoak
 
     public static async Task<int> RunAsync(string[] args)
     {
-        var count = Option(args, "--count", 100);
-        var minutes = Option(args, "--minutes", 5);
-        var changeEvery = TimeSpan.FromSeconds(Option(args, "--change-seconds", 5));
+        var count = LiveBenchmark.Option(args, "--count", 100);
+        var minutes = LiveBenchmark.Option(args, "--minutes", 5);
+        var changeEvery = TimeSpan.FromSeconds(LiveBenchmark.Option(args, "--change-seconds", 5));
 
         await using var server = await PortalServer.StartAsync(new PortalServerOptions
         {
@@ -169,10 +169,4 @@ internal static class CircuitSoak
 
     private static string LoadAverage() =>
         File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
-
-    private static int Option(string[] args, string name, int fallback)
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
-    }
 }
