@@ -89,12 +89,23 @@ public sealed class UsersPage(IPage page, string baseUrl)
     /// <summary>
     /// Does something that moves the grid to another address, then waits for the rows of that address. Blazor
     /// navigates in the page with pushState, so the wait is for the URL to be committed, not for a load.
+    /// The first action after the grid turns interactive is sometimes lost (seen about once per full CI run: the address
+    /// never moves); if the address has not moved after 10 s, the action is done once more. See the session 5 note.
     /// </summary>
     private async Task ChangeViewAsync(Func<Task> action)
     {
         var before = page.Url;
         await action();
-        await page.WaitForURLAsync(url => url != before, new() { WaitUntil = WaitUntilState.Commit });
+        try
+        {
+            await page.WaitForURLAsync(url => url != before, new() { WaitUntil = WaitUntilState.Commit, Timeout = 10_000 });
+        }
+        catch (TimeoutException)
+        {
+            await action();
+            await page.WaitForURLAsync(url => url != before, new() { WaitUntil = WaitUntilState.Commit });
+        }
+
         await WaitForViewAsync();
     }
 }
