@@ -88,24 +88,16 @@ public sealed class UsersPage(IPage page, string baseUrl)
 
     /// <summary>
     /// Does something that moves the grid to another address, then waits for the rows of that address. Blazor
-    /// navigates in the page with pushState, so the wait is for the URL to be committed, not for a load.
-    /// The first action after the grid turns interactive is sometimes lost (seen about once per full CI run: the address
-    /// never moves); if the address has not moved after 10 s, the action is done once more. See the session 5 note.
+    /// navigates in the page with pushState; the wait asks the page itself whether location.href has moved rather than
+    /// listening for Playwright's navigation event. Session 5 saw the address "never move" about once per CI run while
+    /// waiting on the event, and an action repeated after 10 s then took effect twice (a sort came out descending):
+    /// the first action was not lost, only slow or unseen. So the action is never repeated here.
     /// </summary>
     private async Task ChangeViewAsync(Func<Task> action)
     {
-        var before = page.Url;
+        var before = await page.EvaluateAsync<string>("() => location.href");
         await action();
-        try
-        {
-            await page.WaitForURLAsync(url => url != before, new() { WaitUntil = WaitUntilState.Commit, Timeout = 10_000 });
-        }
-        catch (TimeoutException)
-        {
-            await action();
-            await page.WaitForURLAsync(url => url != before, new() { WaitUntil = WaitUntilState.Commit });
-        }
-
+        await page.WaitForFunctionAsync("before => location.href !== before", before, new() { Timeout = 30_000 });
         await WaitForViewAsync();
     }
 }
