@@ -28,7 +28,9 @@ public sealed class SqlitePragmasTests : IDisposable
             Assert.Equal(5000L, await PragmaAsync(connection, "busy_timeout"));
             Assert.Equal(1L, await PragmaAsync(connection, "synchronous"));
             Assert.Equal(1L, await PragmaAsync(connection, "foreign_keys"));
-            Assert.Equal(1073741824L, await PragmaAsync(connection, "mmap_size"));
+            Assert.Equal(SqlitePragmas.MemoryMapBytes, await PragmaAsync(connection, "mmap_size"));
+            Assert.Equal(SqlitePragmas.AutoCheckpointPages, await PragmaAsync(connection, "wal_autocheckpoint"));
+            Assert.Equal(64L * 1024 * 1024, await PragmaAsync(connection, "journal_size_limit"));
             await db.Database.CloseConnectionAsync();
         }
     }

@@ -47,8 +47,9 @@ internal static class DataExtensions
 
 /// <summary>
 /// Per-connection settings: wait up to 5 s for a lock instead of failing, NORMAL sync (safe with WAL), enforce
-/// foreign keys, and read the file through a memory map (shared by all connections through the OS page cache) instead
-/// of one read system call per page. WAL itself is a property of the file, set once when the database is migrated.
+/// foreign keys, read the file through a memory map (shared by all connections through the OS page cache) instead
+/// of one read system call per page, and leave checkpoints to <see cref="WalCheckpointer"/> except for a log that
+/// outgrows it. WAL itself is a property of the file, set once when the database is migrated.
 /// The settings belong to the SQLite connection handle, which the pool keeps open: they are applied once per handle,
 /// not at every open from the pool (EF opens and closes the connection around each query, so that was four extra
 /// statements per query).
@@ -57,7 +58,18 @@ internal sealed class SqlitePragmas : DbConnectionInterceptor
 {
     public static SqlitePragmas Instance { get; } = new();
 
-    public const string Sql = "PRAGMA busy_timeout = 5000; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA mmap_size = 1073741824;";
+    /// <summary>
+    /// The commit-time checkpoint's threshold: a backstop, since <see cref="WalCheckpointer"/> checkpoints every second
+    /// off the request path. 16,000 pages of 4 KB: the log can reach ~64 MB during a long bulk action.
+    /// </summary>
+    public const int AutoCheckpointPages = 16_000;
+
+    /// <summary>The memory map's size: SQLite's own cap (SQLITE_MAX_MMAP_SIZE, 0x7fff0000), i.e. a file up to 2 GB is read without a read call per page.</summary>
+    public const long MemoryMapBytes = 0x7fff0000;
+
+    public static readonly string Sql =
+        $"PRAGMA busy_timeout = 5000; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA mmap_size = {MemoryMapBytes};"
+        + $" PRAGMA wal_autocheckpoint = {AutoCheckpointPages}; PRAGMA journal_size_limit = {64 * 1024 * 1024};";
 
     private static readonly ConditionalWeakTable<object, object> Configured = new();
     private static readonly object Marker = new();

@@ -76,6 +76,8 @@ public static class PortalHosting
         services.AddPortalApi(portal);
         services.AddScoped<SignInService>();
         services.AddHostedService<DatabaseInitializer>();
+        services.AddSingleton<Data.WalCheckpointer>();
+        services.AddHostedService(sp => sp.GetRequiredService<Data.WalCheckpointer>());
         return builder;
     }
 

@@ -347,6 +347,5 @@ internal sealed record ActivitySql
 
     internal static string Time(DateTime utc) => utc.ToString("yyyy-MM-dd HH:mm:ss.FFFFFFF", CultureInfo.InvariantCulture);
 
-    private static DateTime ParseTime(string text) =>
-        DateTime.SpecifyKind(DateTime.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal), DateTimeKind.Utc);
+    private static DateTime ParseTime(string text) => SqliteTime.ParseUtc(text);
 }

@@ -506,8 +506,7 @@ public sealed class MemberQueryService(IDbContextFactory<PortalDbContext> dbFact
     private static object CursorValue(JsonElement value) =>
         value.ValueKind != JsonValueKind.Number ? value.GetString() ?? "" : value.TryGetInt64(out var n) ? n : value.TryGetDouble(out var d) ? d : 0L;
 
-    private static DateTime ParseUtc(string text) =>
-        DateTime.SpecifyKind(DateTime.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal), DateTimeKind.Utc);
+    private static DateTime ParseUtc(string text) => SqliteTime.ParseUtc(text);
 
     private static async Task<DbCommand> CreateCommandAsync(PortalDbContext db, CancellationToken ct)
     {
