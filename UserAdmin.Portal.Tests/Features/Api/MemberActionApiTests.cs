@@ -81,6 +81,34 @@ public sealed class MemberActionApiTests(PortalAppFactory app) : IClassFixture<P
     }
 
     [Fact]
+    public async Task AChosenTemporaryPasswordMustPassTheRulesAndIsNeverRecorded()
+    {
+        var (organization, _, key) = await _kit.MemberWithKeyAsync(MemberRank.Admin);
+        var target = await _kit.Database.AddMemberAsync(organization.Id);
+        var before = await AccountAsync(target);
+        using var client = _kit.Client(key);
+
+        using var weak = await client.PutAsJsonAsync($"/api/v1/members/{target.AccountId}/password", new { password = "test12345" });
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, weak.StatusCode);
+        Assert.Contains("12", await weak.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        using var missing = await client.PutAsJsonAsync($"/api/v1/members/{target.AccountId}/password", new { });
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, missing.StatusCode);
+        Assert.Equal(before.PasswordHash, (await AccountAsync(target)).PasswordHash);
+
+        using var set = await client.PutAsJsonAsync($"/api/v1/members/{target.AccountId}/password", new { password = "copper-meadow-lantern-17" });
+        await ApiTestKit.AssertOkAsync(set);
+        Assert.True((await ApiTestKit.ReadJsonAsync(set)).GetProperty("changed").GetBoolean());
+
+        var account = await AccountAsync(target);
+        Assert.True(account.MustChangePassword);
+        Assert.NotNull(account.TemporaryPasswordExpiresAt);
+        Assert.NotEqual(before.SecurityStamp, account.SecurityStamp);
+        var records = await _kit.ActivityAsync(organization.Id);
+        Assert.Single(records, r => r.Verb == "member.password_set");
+        Assert.DoesNotContain(records, r => (r.Diff ?? "").Contains("copper-meadow", StringComparison.Ordinal) || r.Title.Contains("copper-meadow", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task OnlyASuperChangesRanksQuotingTheVersion()
     {
         var (organization, _, superKey) = await _kit.MemberWithKeyAsync(MemberRank.Super);

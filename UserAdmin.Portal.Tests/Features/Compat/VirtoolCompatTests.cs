@@ -53,7 +53,19 @@ public sealed class VirtoolCompatTests(PortalAppFactory app) : IClassFixture<Por
         Assert.True(added.GetProperty("permissions").GetProperty(PortalPermissions.ViewUsers).GetBoolean());
         var edited = await JsonAsync(await client.PatchAsJsonAsync($"{Base}/bill", new { force_reset = true, primary_group = "foobar" }));
         Assert.Equal("foobar", edited.GetProperty("primary_group").GetString());
+        // The documented edit sets a password; the portal takes one that passes its rules, as a temporary password.
         await ErrorAsync(await client.PatchAsJsonAsync($"{Base}/bill", new { force_reset = true, password = "foobar" }), HttpStatusCode.UnprocessableEntity, "invalid_input");
+        var repassworded = await JsonAsync(await client.PatchAsJsonAsync($"{Base}/bill", new { force_reset = true, password = "copper-meadow-lantern-17" }));
+        Assert.True(repassworded.GetProperty("force_reset").GetBoolean());
+        Assert.False(string.IsNullOrEmpty(repassworded.GetProperty("last_password_change").GetString()));
+        var billAccount = await _kit.Database.QueryAsync(db => db.Users.SingleAsync(a => a.UserName == "bill"));
+        using (var scope = app.Services.CreateScope())
+        {
+            var hasher = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.IPasswordHasher<Account>>();
+            Assert.Equal(Microsoft.AspNetCore.Identity.PasswordVerificationResult.Success, hasher.VerifyHashedPassword(billAccount, billAccount.PasswordHash!, "copper-meadow-lantern-17"));
+        }
+
+        Assert.True(billAccount.MustChangePassword);
 
         var fetched = await JsonAsync(await client.GetAsync($"{Base}/bill"));
         Assert.Equal("foobar", fetched.GetProperty("primary_group").GetString());
@@ -66,6 +78,8 @@ public sealed class VirtoolCompatTests(PortalAppFactory app) : IClassFixture<Por
         var verbs = (await _kit.ActivityAsync(organization.Id)).Select(r => r.Verb).Where(v => v.StartsWith("member.", StringComparison.Ordinal)).ToList();
         Assert.Contains("member.created", verbs);
         Assert.Contains("member.account_deleted", verbs);
+        Assert.Single(verbs, "member.password_set");
+        Assert.DoesNotContain((await _kit.ActivityAsync(organization.Id)), r => (r.Diff ?? "").Contains("copper-meadow", StringComparison.Ordinal) || r.Title.Contains("copper-meadow", StringComparison.Ordinal));
         Assert.Equal(2, verbs.Count(v => v.Contains("group", StringComparison.Ordinal) && !v.Contains("primary", StringComparison.Ordinal)));
     }
 
@@ -89,5 +103,13 @@ public sealed class VirtoolCompatTests(PortalAppFactory app) : IClassFixture<Por
         await ErrorAsync(await plain.PostAsJsonAsync(Base, new { user_id = "fred", password = "granite-harbor-owl-58", email = "fred@example.org" }), HttpStatusCode.Forbidden, "not_permitted");
 
         Assert.True(await _kit.Database.QueryAsync(db => db.Users.AnyAsync(a => a.Id == super.AccountId && !a.MustChangePassword)));
+
+        // A password for a SUPER, or one the rules refuse alongside a primary group: refused before anything changes.
+        var superHash = await _kit.Database.QueryAsync(db => db.Users.Where(a => a.Id == super.AccountId).Select(a => a.PasswordHash).SingleAsync());
+        await ErrorAsync(await client.PatchAsJsonAsync($"{Base}/{super.UserName}", new { password = "copper-meadow-lantern-17" }), HttpStatusCode.Forbidden, "not_permitted");
+        await ErrorAsync(await readOnly.PatchAsJsonAsync($"{Base}/{regular.UserName}", new { password = "copper-meadow-lantern-17" }), HttpStatusCode.Forbidden, "not_permitted");
+        await ErrorAsync(await client.PatchAsJsonAsync($"{Base}/{regular.UserName}", new { password = "" }), HttpStatusCode.UnprocessableEntity, "invalid_input");
+        Assert.Equal(superHash, await _kit.Database.QueryAsync(db => db.Users.Where(a => a.Id == super.AccountId).Select(a => a.PasswordHash).SingleAsync()));
+        Assert.DoesNotContain(await _kit.ActivityAsync(organization.Id), r => r.Verb == "member.password_set");
     }
 }

@@ -58,6 +58,69 @@ public sealed class PasswordAdminServiceTests(PortalServices portal) : IClassFix
     }
 
     [Fact]
+    public async Task AChosenPasswordIsTemporaryHashedAndNeverRecorded()
+    {
+        var organization = await Database.AddOrganizationAsync();
+        var helpDesk = await Database.AddMemberAsync(organization.Id, permissions: PortalPermissions.HelpDesk);
+        var target = await Database.AddMemberAsync(organization.Id);
+        var before = await AccountAsync(target);
+        const string chosen = "granite-harbor-owl-58";
+
+        var result = await Service.SetChosenPasswordAsync(helpDesk.Actor, target.AccountId, chosen);
+
+        Assert.True(result.Value);
+        var after = await AccountAsync(target);
+        Assert.True(after.MustChangePassword);
+        Assert.InRange(after.TemporaryPasswordExpiresAt!.Value, DateTime.UtcNow.AddHours(23), DateTime.UtcNow.AddHours(25));
+        Assert.NotEqual(before.SecurityStamp, after.SecurityStamp);
+        Assert.NotEqual(before.ConcurrencyStamp, after.ConcurrencyStamp);
+        Assert.DoesNotContain(chosen, after.PasswordHash!, StringComparison.Ordinal);
+        await using (var scope = portal.Services.CreateAsyncScope())
+        {
+            var hasher = scope.ServiceProvider.GetRequiredService<IPasswordHasher<Account>>();
+            Assert.Equal(PasswordVerificationResult.Success, hasher.VerifyHashedPassword(after, after.PasswordHash!, chosen));
+        }
+
+        var record = Assert.Single(await Database.ActivityForAsync(organization.Id));
+        Assert.Equal(("member.password_set", ActivityCategory.Security), (record.Verb, record.Category));
+        Assert.DoesNotContain(chosen, record.Diff ?? "", StringComparison.Ordinal);
+        Assert.DoesNotContain(chosen, record.Title, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("foobar", "at least 12")]
+    [InlineData("password1234", "too common")]
+    [InlineData("", "at least 12")]
+    public async Task AChosenPasswordThatBreaksTheRulesChangesNothing(string password, string why)
+    {
+        var organization = await Database.AddOrganizationAsync();
+        var helpDesk = await Database.AddMemberAsync(organization.Id, permissions: PortalPermissions.HelpDesk);
+        var target = await Database.AddMemberAsync(organization.Id);
+        var before = await AccountAsync(target);
+
+        var result = await Service.SetChosenPasswordAsync(helpDesk.Actor, target.AccountId, password);
+
+        Assert.Equal(OperationStatus.Invalid, result.Status);
+        Assert.Contains(why, string.Join(" ", result.FieldErrors!["Password"]), StringComparison.OrdinalIgnoreCase);
+        var after = await AccountAsync(target);
+        Assert.Equal((before.PasswordHash, before.SecurityStamp, before.MustChangePassword), (after.PasswordHash, after.SecurityStamp, after.MustChangePassword));
+        Assert.Empty(await Database.ActivityForAsync(organization.Id));
+    }
+
+    [Fact]
+    public async Task AChosenPasswordContainingTheUsernameIsRefused()
+    {
+        var organization = await Database.AddOrganizationAsync();
+        var helpDesk = await Database.AddMemberAsync(organization.Id, permissions: PortalPermissions.HelpDesk);
+        var target = await Database.AddMemberAsync(organization.Id);
+
+        var result = await Service.SetChosenPasswordAsync(helpDesk.Actor, target.AccountId, $"{target.UserName}-harbor-owl");
+
+        Assert.Equal(OperationStatus.Invalid, result.Status);
+        Assert.Contains("username", result.Message, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
     public void GeneratedPasswordsPassThePasswordRulesAndDiffer()
     {
         var passwords = Enumerable.Range(0, 50).Select(_ => PasswordAdminService.GeneratePassword()).ToList();

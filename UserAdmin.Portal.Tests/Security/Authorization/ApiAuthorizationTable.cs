@@ -146,6 +146,7 @@ public static class ApiAuthorizationTable
         new("PUT", "/api/v1/members/{id}/rank", Needs.Super, 200, Body: (_, t) => new { rank = "Admin", version = t.Version }),
         new("PUT", "/api/v1/members/{id}/tag", Needs.ManageUsers, 200, TargetState.Guest, Body: (_, t) => new { tag = "User", version = t.Version }),
         new("POST", "/api/v1/members/{id}/password/temporary", Needs.ResetPasswords, 200),
+        new("PUT", "/api/v1/members/{id}/password", Needs.ResetPasswords, 200, Body: (_, _) => new { password = "granite-harbor-owl-58" }),
         new("POST", "/api/v1/members/{id}/password/reset-link", Needs.ResetPasswords, 200),
         new("POST", "/api/v1/members/{id}/unlock", Needs.ResetPasswords, 200),
         new("POST", "/api/v1/members/{id}/sign-out-everywhere", Needs.ResetPasswords, 200),

@@ -130,6 +130,9 @@ public sealed class ApiCreateGroup
     public string? Description { get; set; }
 }
 
+public sealed record ApiSetPassword(
+    [property: Description("The temporary password you chose: at least 12 characters, not a common one, not containing the username. Never recorded or logged.")] string? Password);
+
 public sealed record ApiTemporaryPassword(
     [property: Description("Shown once: pass it to the member over a trusted channel.")] string Password, DateTime ExpiresAt);
 

@@ -87,6 +87,20 @@ internal static class MemberActionEndpoints
             .WithDescription("Random, returned once, forces a change at sign-in and stops working after Portal:Passwords:TemporaryPasswordHours. Ends the member's sessions.")
             .Documented<ApiTemporaryPassword>();
 
+        member.MapPut("/password", async (Guid id, ApiSetPassword body, HttpContext http, PasswordAdminService passwords) =>
+            {
+                if (string.IsNullOrEmpty(body.Password))
+                {
+                    return ApiProblems.Invalid("password", "Send the temporary password you chose.");
+                }
+
+                return Changed(await passwords.SetChosenPasswordAsync(ApiActor.Of(http), id, body.Password, http.RequestAborted));
+            })
+            .WithName("SetChosenTemporaryPassword")
+            .WithSummary("Set a temporary password of your choosing")
+            .WithDescription("For scripts that set a known first password. It must pass the password rules (422 otherwise, with nothing changed); the member must change it at the next sign-in and it stops working after Portal:Passwords:TemporaryPasswordHours. Ends the member's sessions.")
+            .Documented();
+
         member.MapPost("/password/reset-link", async (Guid id, HttpContext http, PasswordResetService resets) =>
             {
                 var result = await resets.SendResetLinkAsync(ApiActor.Of(http), id, http.RequestAborted);

@@ -126,9 +126,11 @@ internal static class VirtoolEndpoints
     }
 
     /// <summary>
-    /// force_reset true forces a password change (the member clears it by choosing a password); primary_group names
-    /// one of the member's groups ("" or "none" for none). An admin-chosen password is not something the portal offers
-    /// (it sets random temporary ones), so <c>password</c> is refused.
+    /// <c>password</c> sets a temporary password of the admin's choosing (it must pass the portal's rules; the member
+    /// must change it at the next sign-in, so it implies force_reset); <c>force_reset</c> true forces a password change
+    /// (the member clears it by choosing a password); <c>primary_group</c> names one of the member's groups ("" or "none"
+    /// for none). Everything that can be refused is checked before anything changes: the rights for each part, the
+    /// group, then the password itself (the first change made, refused whole if the rules refuse it).
     /// </summary>
     private static async Task<IResult> EditAsync(
         string id, HttpContext http, MemberDetailService details, MemberAccessService access, PasswordAdminService passwords)
@@ -140,14 +142,15 @@ internal static class VirtoolEndpoints
             return Shape.Error(400, "Invalid JSON body");
         }
 
-        if (input.Has("password"))
-        {
-            return Shape.Error(422, "Invalid input", new Dictionary<string, string[]> { ["password"] = ["The portal does not set a chosen password for a member: use POST /api/v1/members/{id}/password/temporary or a reset link."] });
-        }
-
         if (input.Has("force_reset") && input.Flag("force_reset") != true)
         {
             return Shape.Error(422, "Invalid input", new Dictionary<string, string[]> { ["force_reset"] = ["Only true: the member clears it by choosing a new password."] });
+        }
+
+        var password = input.Has("password") ? input.Text("password") : null;
+        if (input.Has("password") && string.IsNullOrEmpty(password))
+        {
+            return Shape.Error(422, "Invalid input", new Dictionary<string, string[]> { ["password"] = ["A password is required."] });
         }
 
         var found = await details.FindAsync(actor, id, null, http.RequestAborted);
@@ -157,8 +160,19 @@ internal static class VirtoolEndpoints
         }
 
         var member = found.Value!;
+        if (password is not null && !member.Can.Allows(MemberAction.ResetPassword))
+        {
+            return Shape.Error(403, member.Can.WhyNot(MemberAction.ResetPassword) ?? "Not permitted");
+        }
+
+        (bool Set, Guid? Id) primary = (false, null);
         if (input.Has("primary_group"))
         {
+            if (!member.Can.Allows(MemberAction.ChangeGroups))
+            {
+                return Shape.Error(403, member.Can.WhyNot(MemberAction.ChangeGroups) ?? "Not permitted");
+            }
+
             var (_, rights, error) = await UserAsync(member, actor, access, http.RequestAborted);
             if (error is not null)
             {
@@ -166,7 +180,6 @@ internal static class VirtoolEndpoints
             }
 
             var name = input.Text("primary_group") ?? "";
-            Guid? groupId = null;
             if (name is not ("" or "none"))
             {
                 if (rights!.Groups.FirstOrDefault(g => g.Name == name) is not { } group)
@@ -174,17 +187,35 @@ internal static class VirtoolEndpoints
                     return Shape.Error(404, "Group not found");
                 }
 
-                groupId = group.GroupId;
+                primary = (true, group.GroupId);
             }
+            else
+            {
+                primary = (true, null);
+            }
+        }
 
-            var set = await access.SetPrimaryGroupAsync(actor, member.AccountId, groupId, member.Version, http.RequestAborted);
+        if (password is not null)
+        {
+            var set = await passwords.SetChosenPasswordAsync(actor, member.AccountId, password, http.RequestAborted);
+            if (!set.Succeeded)
+            {
+                return set.Status == OperationStatus.Invalid
+                    ? Shape.Error(422, "Invalid input", new Dictionary<string, string[]> { ["password"] = set.FieldErrors?.Values.SelectMany(v => v).ToArray() ?? [set.Message ?? "Invalid password."] })
+                    : Shape.From(set);
+            }
+        }
+
+        if (primary.Set)
+        {
+            var set = await access.SetPrimaryGroupAsync(actor, member.AccountId, primary.Id, member.Version, http.RequestAborted);
             if (!set.Succeeded)
             {
                 return Shape.From(set);
             }
         }
 
-        if (input.Flag("force_reset") == true)
+        if (password is null && input.Flag("force_reset") == true)
         {
             var forced = await passwords.ForceChangeAsync(actor, member.AccountId, http.RequestAborted);
             if (!forced.Succeeded)

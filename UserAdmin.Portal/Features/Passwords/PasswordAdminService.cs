@@ -49,21 +49,55 @@ public sealed class PasswordAdminService(OperationRunner runner, IOptions<Portal
         TemporaryPassword? issued = null;
         var result = await RunAsync(actor, accountId, (op, account) =>
         {
-            var expires = op.Now.AddHours(Math.Max(1, options.Value.Passwords.TemporaryPasswordHours));
-            var mustChangeBefore = account.MustChangePassword;
-            account.PasswordHash = op.Users.PasswordHasher.HashPassword(account, password);
-            account.MustChangePassword = true;
-            account.TemporaryPasswordExpiresAt = expires;
-            account.LastPasswordChangeAt = op.Now;
-
-            // A new password ends the account's sessions, like any password change.
-            account.SecurityStamp = Guid.NewGuid().ToString("N");
+            var (change, expires) = IssueTemporary(op, account, password, "member.temporary_password_set",
+                $"{op.Actor!.UserName} set a temporary password for {account.UserName}");
             issued = new TemporaryPassword(password, expires);
-            return new PasswordChange("member.temporary_password_set",
-                $"{op.Actor!.UserName} set a temporary password for {account.UserName}",
-                new() { ["temporaryPasswordExpiresAt"] = (null, expires.ToString("u")), ["mustChangePassword"] = (mustChangeBefore, true) });
+            return change;
         }, ct);
         return result.Succeeded ? OperationResult<TemporaryPassword>.Ok(issued!) : OperationResult<TemporaryPassword>.Fail(result);
+    }
+
+    /// <summary>
+    /// Sets a password the admin chose (scripts carried over from systems that set one, such as Virtool's edit). It is
+    /// always temporary: the member must change it at the next sign-in and it stops working after the same hours as a
+    /// generated one. It must pass the same rules as any password (length, not common, not the username); the activity
+    /// record says that a password was set, never which.
+    /// </summary>
+    public Task<OperationResult<bool>> SetChosenPasswordAsync(Actor actor, Guid accountId, string password, CancellationToken ct = default) =>
+        RunAsync(actor, accountId,
+            (op, account) => IssueTemporary(op, account, password, "member.password_set",
+                $"{op.Actor!.UserName} set a temporary password of their choosing for {account.UserName}").Change,
+            ct,
+            check: async (op, account) =>
+            {
+                var problems = new List<string>();
+                foreach (var validator in op.Users.PasswordValidators)
+                {
+                    problems.AddRange((await validator.ValidateAsync(op.Users, account, password)).Errors.Select(e => e.Description));
+                }
+
+                return problems.Count == 0
+                    ? null
+                    : OperationResult.Invalid(string.Join(" ", problems.Distinct()), new Dictionary<string, string[]> { ["Password"] = [.. problems.Distinct()] });
+            });
+
+    /// <summary>
+    /// A password that works until it is changed or for <see cref="PasswordSettings.TemporaryPasswordHours"/>, whichever
+    /// comes first; the member must change it at the next sign-in, and the account's sessions end.
+    /// </summary>
+    private (PasswordChange Change, DateTime Expires) IssueTemporary(OperationContext op, Account account, string password, string verb, string title)
+    {
+        var expires = op.Now.AddHours(Math.Max(1, options.Value.Passwords.TemporaryPasswordHours));
+        var mustChangeBefore = account.MustChangePassword;
+        account.PasswordHash = op.Users.PasswordHasher.HashPassword(account, password);
+        account.MustChangePassword = true;
+        account.TemporaryPasswordExpiresAt = expires;
+        account.LastPasswordChangeAt = op.Now;
+
+        // A new password ends the account's sessions, like any password change.
+        account.SecurityStamp = Guid.NewGuid().ToString("N");
+        return (new PasswordChange(verb, title,
+            new() { ["temporaryPasswordExpiresAt"] = (null, expires.ToString("u")), ["mustChangePassword"] = (mustChangeBefore, true) }), expires);
     }
 
     public Task<OperationResult<bool>> UnlockAsync(Actor actor, Guid accountId, CancellationToken ct = default) =>
@@ -90,8 +124,10 @@ public sealed class PasswordAdminService(OperationRunner runner, IOptions<Portal
                 $"{op.Actor!.UserName} signed {account.UserName} out everywhere");
         }, ct);
 
-    /// <summary>The shared frame: rules, the change, one security record and a notice; an unchanged account writes nothing.</summary>
-    private Task<OperationResult<bool>> RunAsync(Actor actor, Guid accountId, Func<OperationContext, Account, PasswordChange?> change, CancellationToken ct) =>
+    /// <summary>The shared frame: rules, an optional check of the input, the change, one security record and a notice; an unchanged account writes nothing.</summary>
+    private Task<OperationResult<bool>> RunAsync(
+        Actor actor, Guid accountId, Func<OperationContext, Account, PasswordChange?> change, CancellationToken ct,
+        Func<OperationContext, Account, Task<OperationResult?>>? check = null) =>
         runner.RunAsMemberAsync<bool>(actor, PortalPermissions.ResetPasswords, async op =>
         {
             var (membership, refusal) = await MemberOperation.LoadAsync(op, accountId, MemberAction.ResetPassword, ct: ct);
@@ -101,6 +137,11 @@ public sealed class PasswordAdminService(OperationRunner runner, IOptions<Portal
             }
 
             var account = membership.Account!;
+            if (check is not null && await check(op, account) is { } invalid)
+            {
+                return OperationResult<bool>.Fail(invalid);
+            }
+
             if (change(op, account) is not { } done)
             {
                 return OperationResult<bool>.Ok(false);
