@@ -125,11 +125,16 @@ public static class TestData
         return await query(db);
     }
 
+    /// <summary>
+    /// A change written straight to the database, standing in for one a service would commit: like a committed
+    /// operation it ends the trust of short-lived caches (a verified API key), so the next call sees it.
+    /// </summary>
     public static async Task ExecuteAsync(this TestDatabase database, Func<PortalDbContext, Task> change)
     {
         await using var db = database.CreateContext();
         await change(db);
         await db.SaveChangesAsync();
+        UserAdmin.Portal.Data.CommittedChanges.Bump();
     }
 
     public static Task<List<ActivityRecord>> ActivityForAsync(this TestDatabase database, Guid organizationId) =>

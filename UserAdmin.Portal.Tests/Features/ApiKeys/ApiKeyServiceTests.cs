@@ -119,20 +119,79 @@ public sealed class ApiKeyServiceTests(PortalServices portal) : IClassFixture<Po
     [Fact]
     public async Task LastUseIsRecordedAtMostOnceAMinute()
     {
-        var (_, _, key) = await CreateKeyAsync();
+        var clock = new TestClock();
+        await using var services = await PortalServices.CreateAsync(configure: s => s.AddSingleton<TimeProvider>(clock));
+        var keys = services.Get<ApiKeyService>();
+        var organization = await services.Database.AddOrganizationAsync();
+        var owner = await services.Database.AddMemberAsync(organization.Id, MemberRank.Admin);
+        var key = (await keys.CreateAsync(services.Proven(owner), new NewApiKey { Name = "nightly sweep" })).Value!;
+        Task<DateTime?> LastUsedAsync() => services.Database.QueryAsync(db => db.ApiKeys.Where(k => k.Id == key.Id).Select(k => k.LastUsedAt).SingleAsync());
 
-        await Service.AuthenticateAsync(key.Key);
-        var first = (await StoredAsync(key.Id)).LastUsedAt;
-        await Service.AuthenticateAsync(key.Key);
-        var second = (await StoredAsync(key.Id)).LastUsedAt;
-        var old = DateTime.UtcNow.AddMinutes(-5);
-        await Database.ExecuteAsync(db => db.ApiKeys.Where(k => k.Id == key.Id).ExecuteUpdateAsync(s => s.SetProperty(k => k.LastUsedAt, old)));
-        await Service.AuthenticateAsync(key.Key);
-        var third = (await StoredAsync(key.Id)).LastUsedAt;
+        await keys.AuthenticateAsync(key.Key);
+        var first = await LastUsedAsync();
+        clock.Advance(TimeSpan.FromSeconds(30));
+        await keys.AuthenticateAsync(key.Key);
+        var second = await LastUsedAsync();
+        clock.Advance(TimeSpan.FromSeconds(31));
+        await keys.AuthenticateAsync(key.Key);
+        var third = await LastUsedAsync();
 
         Assert.NotNull(first);
         Assert.Equal(first, second);
-        Assert.True(third > old.AddMinutes(4));
+        Assert.Equal(clock.GetUtcNow().UtcDateTime, third);
+    }
+
+    [Fact]
+    public async Task AVerifiedKeyIsCheckedAgainAfterAnyCommittedChange()
+    {
+        var (organization, owner, key) = await CreateKeyAsync();
+        var other = await Database.AddMemberAsync(organization.Id);
+        Assert.NotNull((await Service.AuthenticateAsync(key.Key)).Identity);
+
+        // Written behind the services' back, a suspension may go unseen while nothing commits (VerifiedLifetime at most);
+        // any operation that commits, on anyone, makes the next call read the database again. (Other tests commit in
+        // parallel, so whether the call in between hits the cache is not asserted.)
+        await Database.ExecuteAsync(db => db.Memberships.Where(m => m.Id == owner.MembershipId).ExecuteUpdateAsync(s => s.SetProperty(m => m.IsSuspended, true)));
+        Assert.True((await portal.Get<UserAdmin.Portal.Features.Passwords.PasswordAdminService>().ForceChangeAsync(
+            (await Database.AddMemberAsync(organization.Id, MemberRank.Super)).Actor, other.AccountId)).Succeeded);
+        var seen = await Service.AuthenticateAsync(key.Key);
+
+        Assert.Null(seen.Identity);
+        Assert.Equal("The key's owner is no longer an active member of its organization.", seen.Failure);
+    }
+
+    [Fact]
+    public async Task AVerifiedKeyIsCheckedAgainAfterItsLifetimeAndItsExpiryHoldsMeanwhile()
+    {
+        var clock = new TestClock();
+        await using var services = await PortalServices.CreateAsync(configure: s => s.AddSingleton<TimeProvider>(clock));
+        var keys = services.Get<ApiKeyService>();
+        var organization = await services.Database.AddOrganizationAsync();
+        var owner = await services.Database.AddMemberAsync(organization.Id, MemberRank.Admin);
+        var lasting = (await keys.CreateAsync(services.Proven(owner), new NewApiKey { Name = "lasting" })).Value!;
+        var brief = (await keys.CreateAsync(services.Proven(owner), new NewApiKey { Name = "brief", ExpiresAt = clock.GetUtcNow().UtcDateTime.AddSeconds(2) })).Value!;
+        Assert.NotNull((await keys.AuthenticateAsync(lasting.Key)).Identity);
+        Assert.NotNull((await keys.AuthenticateAsync(brief.Key)).Identity);
+
+        clock.Advance(TimeSpan.FromSeconds(3));
+        Assert.Equal("This API key has expired.", (await keys.AuthenticateAsync(brief.Key)).Failure);
+
+        // Written as another process would (QueryAsync does not count as a committed change here): only the lifetime ends it.
+        await services.Database.QueryAsync(db => db.Memberships.Where(m => m.Id == owner.MembershipId).ExecuteUpdateAsync(s => s.SetProperty(m => m.IsSuspended, true)));
+        clock.Advance(ApiKeyService.VerifiedLifetime);
+        Assert.Null((await keys.AuthenticateAsync(lasting.Key)).Identity);
+    }
+
+    [Fact]
+    public async Task AVerifiedPrefixWithAnotherSecretOrAnotherOwnersNameIsStillRefused()
+    {
+        var (_, owner, key) = await CreateKeyAsync();
+        Assert.NotNull((await Service.AuthenticateAsync(key.Key)).Identity);
+        var wrong = key.Key[..^4] + (key.Key.EndsWith("0000", StringComparison.Ordinal) ? "1111" : "0000");
+
+        Assert.Equal("Unknown API key.", (await Service.AuthenticateAsync(wrong)).Failure);
+        Assert.Equal("Unknown API key.", (await Service.AuthenticateAsync(key.Key, "someone-else")).Failure);
+        Assert.NotNull((await Service.AuthenticateAsync(key.Key, owner.UserName)).Identity);
     }
 
     [Fact]

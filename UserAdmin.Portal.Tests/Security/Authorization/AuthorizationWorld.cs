@@ -115,7 +115,7 @@ public sealed class AuthorizationWorld : IAsyncLifetime, IAsyncDisposable
         SuspendedAdmin = await Database.AddMemberAsync(Organization.Id, MemberRank.Admin, suspended: true);
         DemotedAdmin = await Database.AddMemberAsync(Organization.Id, MemberRank.Admin);
         var demoted = DemotedAdmin.MembershipId;
-        await Database.QueryAsync(db => db.Memberships.Where(m => m.Id == demoted).ExecuteUpdateAsync(s => s.SetProperty(m => m.Rank, MemberRank.Regular)));
+        await Database.ExecuteAsync(db => db.Memberships.Where(m => m.Id == demoted).ExecuteUpdateAsync(s => s.SetProperty(m => m.Rank, MemberRank.Regular)));
 
         var groupName = TestData.UniqueName("plain");
         var group = await Get<GroupService>().CreateAsync(Super.Actor, groupName, "grants nothing");
@@ -179,7 +179,7 @@ public sealed class AuthorizationWorld : IAsyncLifetime, IAsyncDisposable
             new NewApiKey { Name = "expired", Scope = ApiKeyScope.ReadWrite, ExpiresAt = DateTime.UtcNow.AddHours(1) });
         Assert.True(created.Succeeded, created.Message);
         var id = created.Value!.Id;
-        await Database.QueryAsync(db => db.ApiKeys.Where(k => k.Id == id).ExecuteUpdateAsync(s => s.SetProperty(k => k.ExpiresAt, DateTime.UtcNow.AddMinutes(-5))));
+        await Database.ExecuteAsync(db => db.ApiKeys.Where(k => k.Id == id).ExecuteUpdateAsync(s => s.SetProperty(k => k.ExpiresAt, DateTime.UtcNow.AddMinutes(-5))));
         return created.Value.Key;
     }
 

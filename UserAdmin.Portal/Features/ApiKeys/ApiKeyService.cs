@@ -39,7 +39,8 @@ public sealed record ApiKeyAuthentication(ApiKeyIdentity? Identity, string? Fail
 /// every key of their organization. The key text is <c>uap_&lt;prefix&gt;_&lt;secret&gt;</c>: the prefix finds the row, the
 /// secret (256 random bits) is stored only as its SHA-256 hash — a fast hash is enough for a secret that cannot be
 /// guessed, and it keeps each API call cheap. A key never outranks its owner: the services check the owner's current
-/// standing on every call, and <see cref="AuthenticateAsync"/> refuses a key whose owner is no longer an active member.
+/// standing on every call, and <see cref="AuthenticateAsync"/> refuses a key whose owner is no longer an active member
+/// (a verified key is trusted again only until the next committed change, see <see cref="VerifiedLifetime"/>).
 /// </summary>
 public sealed class ApiKeyService(OperationRunner runner, IDbContextFactory<PortalDbContext> dbFactory, TimeProvider clock, ReauthenticationService reauthentication)
 {
@@ -51,6 +52,18 @@ public sealed class ApiKeyService(OperationRunner runner, IDbContextFactory<Port
     public static readonly TimeSpan LastUsedResolution = TimeSpan.FromMinutes(1);
 
     private const string PrefixAlphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
+
+    /// <summary>
+    /// The longest a verified key is trusted without checking the database again. Any change committed by this process
+    /// ends the trust at once (<see cref="CommittedChanges"/>); this bounds what it cannot see: a lockout or a revocation
+    /// written by another process on the same file.
+    /// </summary>
+    public static readonly TimeSpan VerifiedLifetime = TimeSpan.FromSeconds(5);
+
+    private const int MaxVerifiedKeys = 10_000;
+
+    // Checking a key costs two to four statements (the key, the owner's standing); a script's every call checks it.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, VerifiedKey> _verified = new(StringComparer.Ordinal);
 
     public static Dictionary<string, string[]> Validate(NewApiKey input, DateTime now)
     {
@@ -208,6 +221,24 @@ public sealed class ApiKeyService(OperationRunner runner, IDbContextFactory<Port
             return ApiKeyAuthentication.Fail("The API key is not in the form uap_<prefix>_<secret>.");
         }
 
+        var presented = SHA256.HashData(Encoding.UTF8.GetBytes(secret));
+        var now = clock.GetUtcNow().UtcDateTime;
+        if (_verified.TryGetValue(prefix, out var hit) && hit.Generation == CommittedChanges.Generation && hit.VerifiedAt > now - VerifiedLifetime
+            && CryptographicOperations.FixedTimeEquals(presented, hit.SecretHash) && !(hit.ExpiresAt <= now)
+            && (userName is null || string.Equals(userName.Trim(), hit.Identity.UserName, StringComparison.OrdinalIgnoreCase)))
+        {
+            if (hit.LastUsedAt is null || hit.LastUsedAt <= now - LastUsedResolution)
+            {
+                await using var bookkeeping = await dbFactory.CreateDbContextAsync(ct);
+                await RecordUseAsync(bookkeeping, hit.Identity.KeyId, now, ct);
+                hit.LastUsedAt = now;
+            }
+
+            return new ApiKeyAuthentication(hit.Identity, null);
+        }
+
+        // Noted before reading: a change committed from here on makes what is read below a miss next time.
+        var generation = CommittedChanges.Generation;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         // One open for the statements below: EF's SQLite provider registers its functions at every open (~0.1 ms).
         await db.Database.OpenConnectionAsync(ct);
@@ -215,13 +246,12 @@ public sealed class ApiKeyService(OperationRunner runner, IDbContextFactory<Port
 
         // Hash and compare even for an unknown prefix, so timing does not tell a real prefix from a made-up one.
         var expected = key is null ? new byte[32] : Convert.FromHexString(key.SecretHash);
-        var matches = CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(secret)), expected);
+        var matches = CryptographicOperations.FixedTimeEquals(presented, expected);
         if (key is null || !matches)
         {
             return ApiKeyAuthentication.Fail("Unknown API key.");
         }
 
-        var now = clock.GetUtcNow().UtcDateTime;
         if (key.RevokedAt is not null)
         {
             return ApiKeyAuthentication.Fail("This API key has been revoked.");
@@ -243,23 +273,44 @@ public sealed class ApiKeyService(OperationRunner runner, IDbContextFactory<Port
             return ApiKeyAuthentication.Fail("Unknown API key.");
         }
 
-        if (key.LastUsedAt is null || key.LastUsedAt <= now - LastUsedResolution)
+        var lastUsed = key.LastUsedAt;
+        if (lastUsed is null || lastUsed <= now - LastUsedResolution)
         {
-            var stale = now - LastUsedResolution;
-            try
-            {
-                await db.ApiKeys
-                    .Where(k => k.Id == key.Id && (k.LastUsedAt == null || k.LastUsedAt <= stale))
-                    .ExecuteUpdateAsync(s => s.SetProperty(k => k.LastUsedAt, now), ct);
-            }
-            catch (Exception ex) when (DatabaseFaults.Describe(ex) is not null)
-            {
-                // Bookkeeping only: a full or read-only database must not turn every read into an error. The request
-                // goes on; a write it makes meets the same fault and says so.
-            }
+            await RecordUseAsync(db, key.Id, now, ct);
+            lastUsed = now;
         }
 
-        return new ApiKeyAuthentication(new ApiKeyIdentity(key.Id, key.AccountId, owner.UserName, key.OrganizationId, key.Scope), null);
+        var identity = new ApiKeyIdentity(key.Id, key.AccountId, owner.UserName, key.OrganizationId, key.Scope);
+        if (_verified.Count >= MaxVerifiedKeys)
+        {
+            _verified.Clear();
+        }
+
+        _verified[prefix] = new VerifiedKey(expected, identity, key.ExpiresAt, generation, now) { LastUsedAt = lastUsed };
+        return new ApiKeyAuthentication(identity, null);
+    }
+
+    /// <summary>Writes the key's last use, unless another request did within <see cref="LastUsedResolution"/>.</summary>
+    private static async Task RecordUseAsync(PortalDbContext db, Guid keyId, DateTime now, CancellationToken ct)
+    {
+        var stale = now - LastUsedResolution;
+        try
+        {
+            await db.ApiKeys
+                .Where(k => k.Id == keyId && (k.LastUsedAt == null || k.LastUsedAt <= stale))
+                .ExecuteUpdateAsync(s => s.SetProperty(k => k.LastUsedAt, now), ct);
+        }
+        catch (Exception ex) when (DatabaseFaults.Describe(ex) is not null)
+        {
+            // Bookkeeping only: a full or read-only database must not turn every read into an error. The request
+            // goes on; a write it makes meets the same fault and says so.
+        }
+    }
+
+    /// <summary>A key that passed every check, and when: trusted while no change has committed since and for <see cref="VerifiedLifetime"/> at most.</summary>
+    private sealed record VerifiedKey(byte[] SecretHash, ApiKeyIdentity Identity, DateTime? ExpiresAt, long Generation, DateTime VerifiedAt)
+    {
+        public DateTime? LastUsedAt { get; set; }
     }
 
     public static bool TryParse(string? text, out string prefix, out string secret)

@@ -89,6 +89,9 @@ public sealed class OperationRunner(
 
         if (committed is not null)
         {
+            // Before anyone is told: caches of what the database said stop trusting their entries.
+            CommittedChanges.Bump();
+
             // After the turn is handed on: a page refreshing on the notice never waits for the next writer.
             try
             {
