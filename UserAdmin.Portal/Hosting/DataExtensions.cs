@@ -85,14 +85,37 @@ internal sealed class SqlitePragmas : DbConnectionInterceptor
         }
     }
 
-    public override async Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
+    public override Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default) =>
+        ConfigureAsync(connection, cancellationToken);
+
+    private static async Task ConfigureAsync(DbConnection connection, CancellationToken ct)
     {
         if (!IsConfigured(connection))
         {
             await using var command = connection.CreateCommand();
             command.CommandText = Sql;
-            await command.ExecuteNonQueryAsync(cancellationToken);
+            await command.ExecuteNonQueryAsync(ct);
             MarkConfigured(connection);
+        }
+    }
+
+    /// <summary>
+    /// Opens a plain pooled connection with the same settings, for read paths that run their own SQL: an EF context
+    /// lent only for its connection costs more than the query it carries (its services, then its disposal).
+    /// </summary>
+    public static async Task<SqliteConnection> OpenAsync(string connectionString, CancellationToken ct)
+    {
+        var connection = new SqliteConnection(connectionString);
+        try
+        {
+            await connection.OpenAsync(ct);
+            await ConfigureAsync(connection, ct);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
         }
     }
 

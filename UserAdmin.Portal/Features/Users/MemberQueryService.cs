@@ -30,11 +30,19 @@ public sealed class MemberQueryService(IDbContextFactory<PortalDbContext> dbFact
     {
         // The actor's right to list members is checked inside the page statement itself (one round trip); only an
         // empty page needs the separate check, to tell "no matches" from "not allowed".
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var result = await QueryPageAsync(db, actor.OrganizationId, filter, sort, page, ct, actor);
-        if (result.Rows.Count == 0 && await AuthorizeAsync(db, actor, ct) is { } refusal)
+        MemberPage result;
+        await using (var connection = await OpenReadConnectionAsync(ct))
         {
-            return OperationResult<MemberPage>.Fail(refusal);
+            result = await QueryPageAsync(connection, actor.OrganizationId, filter, sort, page, ct, actor);
+        }
+
+        if (result.Rows.Count == 0)
+        {
+            await using var db = await dbFactory.CreateDbContextAsync(ct);
+            if (await AuthorizeAsync(db, actor, ct) is { } refusal)
+            {
+                return OperationResult<MemberPage>.Fail(refusal);
+            }
         }
 
         return OperationResult<MemberPage>.Ok(result);
@@ -159,8 +167,8 @@ public sealed class MemberQueryService(IDbContextFactory<PortalDbContext> dbFact
     public async IAsyncEnumerable<MemberRow> StreamAsync(
         Guid organizationId, MemberFilter filter, MemberSort sort, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct = default)
     {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        await using var command = await CreateCommandAsync(db, ct);
+        await using var connection = await OpenReadConnectionAsync(ct);
+        await using var command = connection.CreateCommand();
         BuildPageSql(command, organizationId, filter, sort, new PageRequest(PageAnchor.First, null, int.MaxValue - 1), limit: null);
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
@@ -182,14 +190,14 @@ public sealed class MemberQueryService(IDbContextFactory<PortalDbContext> dbFact
     }
 
     internal async Task<MemberPage> QueryPageAsync(
-        PortalDbContext db, Guid organizationId, MemberFilter filter, MemberSort sort, PageRequest page, CancellationToken ct, Actor? actor = null)
+        SqliteConnection connection, Guid organizationId, MemberFilter filter, MemberSort sort, PageRequest page, CancellationToken ct, Actor? actor = null)
     {
         var size = Math.Clamp(page.Size, 1, PageRequest.MaxSize);
         var anchor = page.Cursor is null && page.Anchor is PageAnchor.After or PageAnchor.Before ? PageAnchor.First : page.Anchor;
         page = page with { Anchor = anchor, Size = size };
 
-        var common = await IsCommonSearchAsync(db.Database.GetDbConnection(), filter, ct);
-        await using var command = await CreateCommandAsync(db, ct);
+        var common = await IsCommonSearchAsync(connection, filter, ct);
+        await using var command = connection.CreateCommand();
         BuildPageSql(command, organizationId, filter, sort, page, limit: size + 1, actor, common);
 
         var columns = MemberSortColumns.For(sort.Field);
@@ -523,6 +531,20 @@ public sealed class MemberQueryService(IDbContextFactory<PortalDbContext> dbFact
         value.ValueKind != JsonValueKind.Number ? value.GetString() ?? "" : value.TryGetInt64(out var n) ? n : value.TryGetDouble(out var d) ? d : 0L;
 
     private static DateTime ParseUtc(string text) => SqliteTime.ParseUtc(text);
+
+    private string? _connectionString;
+
+    /// <summary>A plain connection to the portal's database with its settings (<see cref="Hosting.SqlitePragmas.OpenAsync"/>).</summary>
+    private Task<SqliteConnection> OpenReadConnectionAsync(CancellationToken ct)
+    {
+        if (_connectionString is null)
+        {
+            using var db = dbFactory.CreateDbContext();
+            _connectionString = db.Database.GetConnectionString();
+        }
+
+        return Hosting.SqlitePragmas.OpenAsync(_connectionString!, ct);
+    }
 
     private static async Task<DbCommand> CreateCommandAsync(PortalDbContext db, CancellationToken ct)
     {
