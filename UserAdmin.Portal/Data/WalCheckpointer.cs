@@ -1,3 +1,4 @@
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 
 namespace UserAdmin.Portal.Data;
@@ -17,6 +18,7 @@ internal sealed class WalCheckpointer(IDbContextFactory<PortalDbContext> dbFacto
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
 
     private bool _failing;
+    private string? _connectionString;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -40,8 +42,19 @@ internal sealed class WalCheckpointer(IDbContextFactory<PortalDbContext> dbFacto
     {
         try
         {
-            await using var db = await dbFactory.CreateDbContextAsync(ct);
-            await db.Database.ExecuteSqlRawAsync("PRAGMA wal_checkpoint(PASSIVE);", ct);
+            if (_connectionString is null)
+            {
+                await using var db = await dbFactory.CreateDbContextAsync(ct);
+                _connectionString = new SqliteConnectionStringBuilder(db.Database.GetConnectionString()) { Pooling = false }.ToString();
+            }
+
+            // Its own connection, never pooled: a pooled one would outlive a database file that is replaced (a restore)
+            // and hand requests the old file.
+            await using var connection = new SqliteConnection(_connectionString);
+            await connection.OpenAsync(ct);
+            await using var command = connection.CreateCommand();
+            command.CommandText = "PRAGMA wal_checkpoint(PASSIVE);";
+            await command.ExecuteNonQueryAsync(ct);
             if (_failing)
             {
                 logger.LogInformation("Checkpointing the database log works again");
