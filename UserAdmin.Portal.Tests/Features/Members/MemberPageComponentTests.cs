@@ -263,8 +263,11 @@ public sealed class MemberPageComponentTests : PortalComponentTest
         // The page reloads the member after a save; the next editor is used once that is done.
         page.WaitForAssertion(() => Assert.NotEqual(version, page.Find("section.member-page").GetAttribute("data-version")), TimeSpan.FromSeconds(10));
 
-        IElementButton(page, "Add computer username").Click();
-        page.Find("input[aria-label='Computer username 1']").Change("ACME\\grace");
+        // The save's live notice reloads the page once more, on another thread: each find-and-act runs on the renderer's
+        // dispatcher, so no render can come between finding an element and acting on it (a stale click is dropped).
+        await page.InvokeAsync(() => IElementButton(page, "Add computer username").Click());
+        page.WaitForAssertion(() => page.Find("input[aria-label='Computer username 1']"), TimeSpan.FromSeconds(10));
+        await page.InvokeAsync(() => page.Find("input[aria-label='Computer username 1']").Change("ACME\\grace"));
         await page.InvokeAsync(() => IElementButton(page, "Save computer usernames").Click());
         page.WaitForAssertion(() => Assert.Equal(["ACME\\grace"], portal.Database.QueryAsync(db => db.ComputerUsernames.Where(c => c.AccountId == target.AccountId).Select(c => c.Name).ToListAsync()).GetAwaiter().GetResult()), TimeSpan.FromSeconds(10));
     }
