@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Net.Http.Json;
 using Microsoft.Data.Sqlite;
 using Microsoft.Playwright;
 using UserAdmin.Portal.E2E.Infrastructure;
@@ -9,8 +10,9 @@ namespace UserAdmin.Portal.E2E.Benchmarks;
 
 /// <summary>
 /// Live updates under load, in real Chromium against the real portal: N admin tabs hold the user grid open on one
-/// member (the grid's first page, unfiltered, sorted by name); another admin suspends (then unsuspends) that member on its page; each tab notes, with a MutationObserver
-/// on its grid (no polling), when its grid first shows the new status. Latency runs from the change's activity record (written inside the
+/// member (the grid's first page, unfiltered, sorted by name); a script suspends (then unsuspends) that member through
+/// the REST API with an admin's key (<c>--via-ui</c>: another admin does it on the member's page, in the same browser);
+/// each tab notes, with a MutationObserver on its grid (no polling), when its grid first shows the new status. Latency runs from the change's activity record (written inside the
 /// transaction, so a little before the commit: the figure errs high) to each tab's render, both on this machine's
 /// clock. Memory: the portal's resident memory grows by so much per idle circuit, for the grid and, on a fresh
 /// portal, for a minimal page (/about, in the same shell), with workstation GC so the heap follows use.
@@ -27,6 +29,8 @@ internal static class LiveBenchmark
     {
         var circuits = Option(args, "--circuits", 50);
         var rounds = Option(args, "--rounds", 6);
+        var skipMinimal = args.Contains("--grid-only");
+        var viaApi = !args.Contains("--via-ui");
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
@@ -36,14 +40,14 @@ internal static class LiveBenchmark
                 "--disable-background-timer-throttling", "--disable-renderer-backgrounding", "--disable-backgrounding-occluded-windows"],
         });
 
-        Console.WriteLine($"live updates: {circuits} circuits, {rounds} changes, Chromium {browser.Version}");
-        var minimal = await MeasureIdleCircuitsAsync(browser, circuits, "/about", page =>
+        Console.WriteLine($"live updates: {circuits} circuits, {rounds} changes made {(viaApi ? "through the REST API" : "on the member's page in Chromium")}, Chromium {browser.Version}");
+        var minimal = skipMinimal ? null : await MeasureIdleCircuitsAsync(browser, circuits, "/about", page =>
             page.WaitForFunctionAsync("() => document.querySelector('section.about-page')?.dataset.interactive === 'true'"), latencyRounds: 0);
         var grid = await MeasureIdleCircuitsAsync(browser, circuits, "/users", page =>
             page.WaitForFunctionAsync("""
                 () => { const s = document.querySelector('section.users-page');
                         return s && s.dataset.interactive === 'true' && s.dataset.loading === 'false'; }
-                """), rounds);
+                """), rounds, viaApi, args.Contains("--tab-metrics"));
 
         var latencies = grid.Latencies.Order().ToList();
         var lastPerChange = grid.LastPerChange.Order().ToList();
@@ -51,14 +55,19 @@ internal static class LiveBenchmark
             $"  change → render in every grid: p50 {Percentile(latencies, 0.5):0} ms, p95 {Percentile(latencies, 0.95):0} ms, max {latencies[^1]:0} ms over {latencies.Count} renders (target p95 < 250 ms)"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"  change → last of the {circuits} grids: median {Percentile(lastPerChange, 0.5):0} ms, worst {lastPerChange[^1]:0} ms"));
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"  memory per idle circuit (portal RSS growth ÷ circuits): grid {grid.KilobytesPerCircuit:0} KB, minimal page {minimal.KilobytesPerCircuit:0} KB, ratio {grid.KilobytesPerCircuit / minimal.KilobytesPerCircuit:0.00} (target ≤ 4)"));
+        if (minimal is not null)
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  memory per idle circuit (portal RSS growth ÷ circuits): grid {grid.KilobytesPerCircuit:0} KB, minimal page {minimal.KilobytesPerCircuit:0} KB, ratio {grid.KilobytesPerCircuit / minimal.KilobytesPerCircuit:0.00} (target ≤ 4)"));
+        }
+
         return 0;
     }
 
     private sealed record Measured(double KilobytesPerCircuit, List<double> Latencies, List<double> LastPerChange);
 
-    private static async Task<Measured> MeasureIdleCircuitsAsync(IBrowser browser, int circuits, string path, Func<IPage, Task> waitUntilLive, int latencyRounds)
+    private static async Task<Measured> MeasureIdleCircuitsAsync(
+        IBrowser browser, int circuits, string path, Func<IPage, Task> waitUntilLive, int latencyRounds, bool viaApi = true, bool tabMetrics = false)
     {
         await using var server = await PortalServer.StartAsync(new PortalServerOptions
         {
@@ -92,9 +101,10 @@ internal static class LiveBenchmark
         var after = await SettledRssAsync(server.ProcessId);
         var perCircuit = (after - before) / 1024.0 / circuits;
         var idleCpu = CpuSeconds(server.ProcessId);
+        var idleBrowser = BrowserCpuSeconds();
         await Task.Delay(TimeSpan.FromSeconds(5));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"  {path}: portal CPU while {circuits} circuits sit idle: {(CpuSeconds(server.ProcessId) - idleCpu) / 5 * 100:0} % of a core"));
+            $"  {path}: CPU while {circuits} circuits sit idle: portal {(CpuSeconds(server.ProcessId) - idleCpu) / 5 * 100:0} % of a core, Chromium {(BrowserCpuSeconds() - idleBrowser) / 5 * 100:0} %"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"  {path}: portal RSS {before / 1048576.0:0.0} MB → {after / 1048576.0:0.0} MB with {circuits} more circuits"));
 
@@ -102,13 +112,19 @@ internal static class LiveBenchmark
         var lastPerChange = new List<double>();
         if (latencyRounds > 0)
         {
-            await admin.GotoAsync(server.BaseUrl + "/users");
-            await new MemberAdminPage(admin, server.BaseUrl).WaitUntilShownAsync();
-            await admin.Locator(".member-grid").GetByRole(AriaRole.Link, new() { Name = TargetName }).ClickAsync();
-            var detail = new MemberDetailPage(admin);
-            await detail.WaitUntilShownAsync();
+            using var api = new HttpClient { BaseAddress = new Uri(server.BaseUrl) };
+            var change = viaApi ? await ChangeThroughApiAsync(admin, server, api) : await ChangeThroughMemberPageAsync(admin, server);
             var cpuBefore = CpuSeconds(server.ProcessId);
+            var browserBefore = BrowserCpuSeconds();
             var wallBefore = Stopwatch.GetTimestamp();
+            // --tab-metrics: Chromium's own account of the tabs' main-thread work (DevTools Performance domain).
+            var metrics = tabMetrics ? await Task.WhenAll(pages.Select(async p =>
+            {
+                var cdp = await p.Context.NewCDPSessionAsync(p);
+                await cdp.SendAsync("Performance.enable");
+                return cdp;
+            })) : [];
+            Dictionary<string, double> tabsBefore = [];
             for (var round = -WarmUpRounds; round < latencyRounds; round++)
             {
                 var suspend = (round + WarmUpRounds) % 2 == 0;
@@ -132,21 +148,20 @@ internal static class LiveBenchmark
                     }
                     """, new[] { expected, TargetName })));
 
-                var version = await detail.VersionAsync();
-                await detail.Action(suspend ? "Suspend" : "Unsuspend").ClickAsync();
-                if (suspend)
-                {
-                    await detail.ConfirmAsync("Yes, go ahead");
-                }
-
-                await detail.WaitForNewVersionAsync(version);
+                await change(suspend);
                 var seen = await Task.WhenAll(pages.Select(p => p.EvaluateAsync<double>("() => window.__liveSeen")));
                 var committed = await ChangeTimeAsync(server.DatabasePath, suspend ? "member.suspended" : "member.unsuspended");
                 if (round < 0)
                 {
                     // Warm-up: the first changes run the refresh path's code before the JIT has optimised it.
                     cpuBefore = CpuSeconds(server.ProcessId);
+                    browserBefore = BrowserCpuSeconds();
                     wallBefore = Stopwatch.GetTimestamp();
+                    if (round == -1 && metrics.Length > 0)
+                    {
+                        tabsBefore = await SumMetricsAsync(metrics);
+                    }
+
                     continue;
                 }
 
@@ -155,11 +170,83 @@ internal static class LiveBenchmark
                 lastPerChange.Add(round_.Max());
             }
 
+            if (metrics.Length > 0)
+            {
+                var tabsAfter = await SumMetricsAsync(metrics);
+                foreach (var (k, v) in tabsAfter.Where(kv => kv.Key.EndsWith("Duration", StringComparison.Ordinal) || kv.Key is "LayoutCount" or "RecalcStyleCount"))
+                {
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"    tabs' {k}: {(v - tabsBefore.GetValueOrDefault(k)) * (k.EndsWith("Count", StringComparison.Ordinal) ? 1 : 1000) / latencyRounds / circuits:0.00}{(k.EndsWith("Count", StringComparison.Ordinal) ? "" : " ms")} per change per tab"));
+                }
+            }
+
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"  portal CPU during the changes: {CpuSeconds(server.ProcessId) - cpuBefore:0.00} s of {Stopwatch.GetElapsedTime(wallBefore).TotalSeconds:0.00} s wall ({(CpuSeconds(server.ProcessId) - cpuBefore) * 1000 / latencyRounds / circuits:0.0} ms per change per circuit)"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  Chromium CPU during the changes (all its processes: the tabs, and the acting admin's with --via-ui): {BrowserCpuSeconds() - browserBefore:0.00} s ({(BrowserCpuSeconds() - browserBefore) * 1000 / latencyRounds / circuits:0.0} ms per change per tab)"));
         }
 
         return new Measured(perCircuit, latencies, lastPerChange);
+    }
+
+    /// <summary>
+    /// The change made by an admin on the member's page in Chromium: Suspend (confirmed) or Unsuspend, waiting for the
+    /// page to show the saved version. The acting tab's own work (the dialog, its page reloading) shares the machine.
+    /// </summary>
+    private static async Task<Func<bool, Task>> ChangeThroughMemberPageAsync(IPage admin, PortalServer server)
+    {
+        await admin.GotoAsync(server.BaseUrl + "/users");
+        await new MemberAdminPage(admin, server.BaseUrl).WaitUntilShownAsync();
+        await admin.Locator(".member-grid").GetByRole(AriaRole.Link, new() { Name = TargetName }).ClickAsync();
+        var detail = new MemberDetailPage(admin);
+        await detail.WaitUntilShownAsync();
+        return async suspend =>
+        {
+            var version = await detail.VersionAsync();
+            await detail.Action(suspend ? "Suspend" : "Unsuspend").ClickAsync();
+            if (suspend)
+            {
+                await detail.ConfirmAsync("Yes, go ahead");
+            }
+
+            await detail.WaitForNewVersionAsync(version);
+        };
+    }
+
+    /// <summary>
+    /// The change made by a script through the REST API with the admin's key (created on the keys page, after which
+    /// the admin's tab closes): only the watching grids are in the browser.
+    /// </summary>
+    private static async Task<Func<bool, Task>> ChangeThroughApiAsync(IPage admin, PortalServer server, HttpClient api)
+    {
+        var keys = new ApiKeysPage(admin, server.BaseUrl);
+        await keys.GotoAsync();
+        var key = await keys.CreateAsync("live benchmark", "ReadWrite", server.AdminPassword);
+        await admin.CloseAsync();
+        api.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("ApiKey", key);
+        var member = await api.GetFromJsonAsync<System.Text.Json.JsonElement>("/api/v1/members/by-username/" + TargetUserName);
+        var id = member.GetProperty("id").GetGuid();
+        return async suspend =>
+        {
+            using var response = await api.PostAsync($"/api/v1/members/{id}/{(suspend ? "suspend" : "unsuspend")}", content: null);
+            response.EnsureSuccessStatusCode();
+        };
+    }
+
+    /// <summary>Chromium's performance counters (durations in seconds, counts), summed over the tabs.</summary>
+    private static async Task<Dictionary<string, double>> SumMetricsAsync(ICDPSession[] sessions)
+    {
+        var sum = new Dictionary<string, double>();
+        foreach (var session in sessions)
+        {
+            var reply = await session.SendAsync("Performance.getMetrics");
+            foreach (var m in reply!.Value.GetProperty("metrics").EnumerateArray())
+            {
+                var name = m.GetProperty("name").GetString()!;
+                sum[name] = sum.GetValueOrDefault(name) + m.GetProperty("value").GetDouble();
+            }
+        }
+
+        return sum;
     }
 
     /// <summary>When the newest record of the verb was written, as Unix milliseconds (the browser's Date.now() scale).</summary>
@@ -199,6 +286,39 @@ internal static class LiveBenchmark
     {
         var fields = File.ReadAllText($"/proc/{pid}/stat").Split(')')[1].Split(' ', StringSplitOptions.RemoveEmptyEntries);
         return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0;
+    }
+
+    /// <summary>CPU time used so far by every Chromium process on the machine (the benchmark's browser: run it on a quiet machine).</summary>
+    private static double BrowserCpuSeconds()
+    {
+        long ticks = 0;
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), out _))
+            {
+                continue;
+            }
+
+            try
+            {
+                var stat = File.ReadAllText(Path.Combine(dir, "stat"));
+                var open = stat.IndexOf('(', StringComparison.Ordinal);
+                var close = stat.LastIndexOf(')');
+                if (open < 0 || close < open || !stat[(open + 1)..close].Contains("chrom", StringComparison.OrdinalIgnoreCase))
+                {
+                    continue;
+                }
+
+                var fields = stat[(close + 1)..].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+                ticks += long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // The process ended while it was read.
+            }
+        }
+
+        return ticks / 100.0;
     }
 
     private static long Rss(int pid)

@@ -18,7 +18,6 @@ internal sealed class WalCheckpointer(IDbContextFactory<PortalDbContext> dbFacto
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
 
     private bool _failing;
-    private string? _connectionString;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -42,15 +41,10 @@ internal sealed class WalCheckpointer(IDbContextFactory<PortalDbContext> dbFacto
     {
         try
         {
-            if (_connectionString is null)
-            {
-                await using var db = await dbFactory.CreateDbContextAsync(ct);
-                _connectionString = new SqliteConnectionStringBuilder(db.Database.GetConnectionString()) { Pooling = false }.ToString();
-            }
-
             // Its own connection, never pooled: a pooled one would outlive a database file that is replaced (a restore)
             // and hand requests the old file.
-            await using var connection = new SqliteConnection(_connectionString);
+            await using var connection = new SqliteConnection(
+                new SqliteConnectionStringBuilder(PortalConnectionStrings.Of(dbFactory)) { Pooling = false }.ToString());
             await connection.OpenAsync(ct);
             await using var command = connection.CreateCommand();
             command.CommandText = "PRAGMA wal_checkpoint(PASSIVE);";

@@ -21,6 +21,13 @@ public sealed class ApiKeyServiceTests(PortalServices portal) : IClassFixture<Po
         return (organization, owner, created.Value!);
     }
 
+    /// <summary>The key service of <paramref name="services"/> (a portal on its own clock) and an ADMIN of a new organization there.</summary>
+    private static async Task<(ApiKeyService Keys, TestMember Owner)> AdminOnItsOwnPortalAsync(PortalServices services)
+    {
+        var organization = await services.Database.AddOrganizationAsync();
+        return (services.Get<ApiKeyService>(), await services.Database.AddMemberAsync(organization.Id, MemberRank.Admin));
+    }
+
     private Task<ApiKey> StoredAsync(Guid id) => Database.QueryAsync(db => db.ApiKeys.AsNoTracking().SingleAsync(k => k.Id == id));
 
     [Fact]
@@ -121,9 +128,7 @@ public sealed class ApiKeyServiceTests(PortalServices portal) : IClassFixture<Po
     {
         var clock = new TestClock();
         await using var services = await PortalServices.CreateAsync(configure: s => s.AddSingleton<TimeProvider>(clock));
-        var keys = services.Get<ApiKeyService>();
-        var organization = await services.Database.AddOrganizationAsync();
-        var owner = await services.Database.AddMemberAsync(organization.Id, MemberRank.Admin);
+        var (keys, owner) = await AdminOnItsOwnPortalAsync(services);
         var key = (await keys.CreateAsync(services.Proven(owner), new NewApiKey { Name = "nightly sweep" })).Value!;
         Task<DateTime?> LastUsedAsync() => services.Database.QueryAsync(db => db.ApiKeys.Where(k => k.Id == key.Id).Select(k => k.LastUsedAt).SingleAsync());
 
@@ -165,9 +170,7 @@ public sealed class ApiKeyServiceTests(PortalServices portal) : IClassFixture<Po
     {
         var clock = new TestClock();
         await using var services = await PortalServices.CreateAsync(configure: s => s.AddSingleton<TimeProvider>(clock));
-        var keys = services.Get<ApiKeyService>();
-        var organization = await services.Database.AddOrganizationAsync();
-        var owner = await services.Database.AddMemberAsync(organization.Id, MemberRank.Admin);
+        var (keys, owner) = await AdminOnItsOwnPortalAsync(services);
         var lasting = (await keys.CreateAsync(services.Proven(owner), new NewApiKey { Name = "lasting" })).Value!;
         var brief = (await keys.CreateAsync(services.Proven(owner), new NewApiKey { Name = "brief", ExpiresAt = clock.GetUtcNow().UtcDateTime.AddSeconds(2) })).Value!;
         Assert.NotNull((await keys.AuthenticateAsync(lasting.Key)).Identity);

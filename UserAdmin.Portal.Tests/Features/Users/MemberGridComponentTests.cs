@@ -367,6 +367,9 @@ public sealed class MemberGridComponentTests : PortalComponentTest
         var page = RenderUsersPage();
         page.WaitForAssertion(() => Assert.Equal("3 members", page.Find("[data-testid=member-total]").TextContent.Trim()), TimeSpan.FromSeconds(10));
         await page.Find($"input[aria-label='Select {target.UserName}']").ChangeAsync(new ChangeEventArgs { Value = true });
+        // A button of the page's heading renders again whenever the page does (its Click is a new callback each time).
+        var create = page.FindComponents<Radzen.Blazor.RadzenButton>().Single(b => b.Instance.Text == "Create member");
+        var createRenders = create.RenderCount;
 
         await portal.Get<UserAdmin.Portal.Features.Members.MemberStatusService>().SetSuspendedAsync(other.Actor, target.AccountId, suspended: true);
 
@@ -374,6 +377,9 @@ public sealed class MemberGridComponentTests : PortalComponentTest
             TimeSpan.FromSeconds(10));
         Assert.True(page.Find($"input[aria-label='Select {target.UserName}']").HasAttribute("checked"));
         Assert.Equal("3 members", page.Find("[data-testid=member-total]").TextContent.Trim());
+
+        // Same rows in the same order: only the changed row's cells rendered, not the page around the grid.
+        Assert.Equal(createRenders, create.RenderCount);
     }
 
     [Fact]
@@ -539,6 +545,28 @@ public sealed class MemberGridComponentTests : PortalComponentTest
 
         Assert.True(RowRenders(grid)[rows[0].MembershipId] > rowRenders[rows[0].MembershipId]);
         Assert.Equal(["Name user3", "Name user1", "Renamed"], grid.FindAll("tbody tr").Select(r => Cells(r)["Name"]));
+    }
+
+    [Fact]
+    public async Task RowsShownInPlaceRenderOnlyTheChangedCellsAndMovedRowsAreLeftForARender()
+    {
+        var rows = Rows(3);
+        var grid = RenderGrid(rows, new MemberSort());
+        var cellRenders = CellRenders(grid);
+
+        var refreshed = rows.Select(r => r with { }).ToList();
+        refreshed[2] = refreshed[2] with { Status = MemberStatus.Suspended };
+        Assert.True(await grid.InvokeAsync(() => grid.Instance.TryShowInPlace(refreshed)));
+        Assert.Equal("Suspended", Cells(grid.FindAll("tbody tr")[2])["Status"]);
+        Assert.All(CellRenders(grid).Where(c => c.Key.Id != rows[2].MembershipId), c => Assert.Equal(cellRenders[c.Key], c.Value));
+        Assert.All(CellRenders(grid).Where(c => c.Key.Id == rows[2].MembershipId), c => Assert.True(c.Value > cellRenders[c.Key]));
+
+        // Moved rows take nothing: the render with them as parameters then shows the new order.
+        var moved = new List<MemberRow> { refreshed[2], refreshed[0], refreshed[1] };
+        Assert.False(await grid.InvokeAsync(() => grid.Instance.TryShowInPlace(moved)));
+        Assert.Equal(["Name user1", "Name user2", "Name user3"], grid.FindAll("tbody tr").Select(r => Cells(r)["Name"]));
+        grid.Render(p => p.Add(x => x.Rows, moved));
+        Assert.Equal(["Name user3", "Name user1", "Name user2"], grid.FindAll("tbody tr").Select(r => Cells(r)["Name"]));
     }
 
     [Fact]

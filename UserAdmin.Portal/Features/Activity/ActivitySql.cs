@@ -179,7 +179,7 @@ internal sealed record ActivitySql
 
     public static ActivityItem Read(DbDataReader r) => new(
         r.GetInt64(0),
-        ParseTime(r.GetString(1)),
+        SqliteTime.ParseUtc(r.GetString(1)),
         r.GetString(2),
         r.IsDBNull(3) ? null : System.Guid.Parse(r.GetString(3)),
         r.GetString(4),
@@ -330,7 +330,7 @@ internal sealed record ActivitySql
         command.CommandText = "SELECT OccurredAt FROM Activity WHERE Id = @id AND OrganizationId = @org";
         command.Parameters.Add(new SqliteParameter("@id", id));
         command.Parameters.Add(new SqliteParameter("@org", Guid(organizationId)));
-        return await command.ExecuteScalarAsync(ct) is string at ? new ActivityKey(ParseTime(at), id) : null;
+        return await command.ExecuteScalarAsync(ct) is string at ? new ActivityKey(SqliteTime.ParseUtc(at), id) : null;
     }
 
     /// <summary>The account id (as stored) of a username, through the unique normalized-name index.</summary>
@@ -347,5 +347,4 @@ internal sealed record ActivitySql
 
     internal static string Time(DateTime utc) => utc.ToString("yyyy-MM-dd HH:mm:ss.FFFFFFF", CultureInfo.InvariantCulture);
 
-    private static DateTime ParseTime(string text) => SqliteTime.ParseUtc(text);
 }

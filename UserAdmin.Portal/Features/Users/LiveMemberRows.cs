@@ -19,11 +19,7 @@ public sealed class LiveMemberRows
     /// <param name="changed">The rows whose shown content differs from the version on screen.</param>
     public bool Take(IReadOnlyList<MemberRow> rows, out IReadOnlyList<long> changed)
     {
-        var sameOrder = rows.Count == _order.Length;
-        for (var i = 0; sameOrder && i < rows.Count; i++)
-        {
-            sameOrder = rows[i].MembershipId == _order[i];
-        }
+        var sameOrder = IsShownOrder(rows);
 
         var different = new List<long>();
         if (sameOrder)
@@ -50,6 +46,25 @@ public sealed class LiveMemberRows
 
         changed = different;
         return sameOrder;
+    }
+
+    /// <summary>True when <paramref name="rows"/> are the rows on screen in the same order; takes nothing.</summary>
+    public bool IsShownOrder(IReadOnlyList<MemberRow> rows)
+    {
+        if (rows.Count != _order.Length)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < rows.Count; i++)
+        {
+            if (rows[i].MembershipId != _order[i])
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>Renders again the cells of these rows, and nothing else.</summary>

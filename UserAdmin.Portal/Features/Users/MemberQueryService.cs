@@ -494,8 +494,8 @@ public sealed class MemberQueryService(IDbContextFactory<PortalDbContext> dbFact
             (MemberTag)r.GetInt32(6),
             status,
             r.GetString(10),
-            ParseUtc(r.GetString(11)),
-            lastSignIn.Length == 0 ? null : ParseUtc(lastSignIn),
+            SqliteTime.ParseUtc(r.GetString(11)),
+            lastSignIn.Length == 0 ? null : SqliteTime.ParseUtc(lastSignIn),
             r.GetBoolean(13),
             r.GetBoolean(14),
             (DeviceStatus)r.GetInt32(15));
@@ -530,21 +530,9 @@ public sealed class MemberQueryService(IDbContextFactory<PortalDbContext> dbFact
     private static object CursorValue(JsonElement value) =>
         value.ValueKind != JsonValueKind.Number ? value.GetString() ?? "" : value.TryGetInt64(out var n) ? n : value.TryGetDouble(out var d) ? d : 0L;
 
-    private static DateTime ParseUtc(string text) => SqliteTime.ParseUtc(text);
-
-    private string? _connectionString;
-
     /// <summary>A plain connection to the portal's database with its settings (<see cref="Hosting.SqlitePragmas.OpenAsync"/>).</summary>
-    private Task<SqliteConnection> OpenReadConnectionAsync(CancellationToken ct)
-    {
-        if (_connectionString is null)
-        {
-            using var db = dbFactory.CreateDbContext();
-            _connectionString = db.Database.GetConnectionString();
-        }
-
-        return Hosting.SqlitePragmas.OpenAsync(_connectionString!, ct);
-    }
+    private Task<SqliteConnection> OpenReadConnectionAsync(CancellationToken ct) =>
+        Hosting.SqlitePragmas.OpenAsync(PortalConnectionStrings.Of(dbFactory), ct);
 
     private static async Task<DbCommand> CreateCommandAsync(PortalDbContext db, CancellationToken ct)
     {
