@@ -29,9 +29,12 @@ public sealed class IdenticonTests : PortalComponentTest
     {
         foreach (var id in new[] { Alice, Bob, Guid.NewGuid(), Guid.NewGuid() })
         {
-            var cells = RenderFor(id).FindAll("rect[x]")
-                .Select(r => (X: int.Parse(r.GetAttribute("x")!, System.Globalization.CultureInfo.InvariantCulture), Y: int.Parse(r.GetAttribute("y")!, System.Globalization.CultureInfo.InvariantCulture)))
+            // Each filled cell is one "M x y h1v1h-1z" square of the path.
+            var cells = System.Text.RegularExpressions.Regex.Matches(RenderFor(id).Find("path").GetAttribute("d")!, @"M(\d) (\d)h1v1h-1z")
+                .Select(m => (X: int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture), Y: int.Parse(m.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture)))
                 .ToHashSet();
+
+            Assert.NotEmpty(cells);
 
             Assert.All(cells, c => Assert.Contains((4 - c.X, c.Y), cells));
         }
