@@ -23,6 +23,19 @@ public static class MemberLabels
         _ => value.ToString(),
     };
 
+    /// <summary>
+    /// The classes of a Radzen badge (filled, default shade) of this style, for plain markup where a row of a list
+    /// would otherwise hold a badge component per cell.
+    /// </summary>
+    public static string BadgeClass(BadgeStyle style) => style switch
+    {
+        BadgeStyle.Success => "rz-badge rz-badge-success rz-variant-filled rz-shade-default",
+        BadgeStyle.Danger => "rz-badge rz-badge-danger rz-variant-filled rz-shade-default",
+        BadgeStyle.Warning => "rz-badge rz-badge-warning rz-variant-filled rz-shade-default",
+        BadgeStyle.Light => "rz-badge rz-badge-light rz-variant-filled rz-shade-default",
+        _ => "rz-badge rz-badge-info rz-variant-filled rz-shade-default",
+    };
+
     public static BadgeStyle StatusStyle(MemberStatus status) => status switch
     {
         MemberStatus.Active => BadgeStyle.Success,
