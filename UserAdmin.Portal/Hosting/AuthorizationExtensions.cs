@@ -50,8 +50,7 @@ internal sealed class MemberRequirementHandler(IDbContextFactory<PortalDbContext
             return;
         }
 
-        await using var db = await dbFactory.CreateDbContextAsync();
-        var member = await ActingMemberLoader.LoadAsync(db, accountId, organizationId);
+        var member = await ActingMemberLoader.LoadForReadingAsync(dbFactory, accountId, organizationId);
         if (member is not null && (requirement.Permission is null || member.Has(requirement.Permission)))
         {
             context.Succeed(requirement);

@@ -126,7 +126,7 @@ public sealed class ActivityFeedService(IDbContextFactory<PortalDbContext> dbFac
 
     private static async Task<OperationResult?> AuthorizeAsync(PortalDbContext db, Actor actor, ActivityQuery query, CancellationToken ct)
     {
-        var viewer = await ActingMemberLoader.LoadAsync(db, actor.AccountId, actor.OrganizationId, ct);
+        var viewer = await ActingMemberLoader.LoadForReadingAsync(db, actor.AccountId, actor.OrganizationId, ct);
         if (viewer is null)
         {
             return OperationResult.Forbidden("You are not an active member of this organization.");

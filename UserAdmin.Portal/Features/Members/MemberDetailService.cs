@@ -79,7 +79,7 @@ public sealed class MemberDetailService(IDbContextFactory<PortalDbContext> dbFac
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         // One open for the several statements below: EF's SQLite provider registers its functions at every open.
         await db.Database.OpenConnectionAsync(ct);
-        var viewer = await ActingMemberLoader.LoadAsync(db, actor.AccountId, actor.OrganizationId, ct);
+        var viewer = await ActingMemberLoader.LoadForReadingAsync(db, actor.AccountId, actor.OrganizationId, ct);
         if (viewer is null)
         {
             return OperationResult<MemberDetail>.Fail(OperationResult.Forbidden("You are not an active member of this organization."));

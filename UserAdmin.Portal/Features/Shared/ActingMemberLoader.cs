@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.EntityFrameworkCore;
 using UserAdmin.Portal.Data;
 
@@ -6,6 +7,62 @@ namespace UserAdmin.Portal.Features.Shared;
 /// <summary>Reads the acting member's current standing from the database: rank, suspension and group permissions.</summary>
 public static class ActingMemberLoader
 {
+    /// <summary>How long a standing read for a read-only request may serve the next ones while nothing commits.</summary>
+    public static readonly TimeSpan RecentLifetime = TimeSpan.FromSeconds(5);
+
+    private const int MaxRecent = 10_000;
+
+    private sealed record Recent(long Generation, long ReadAtMilliseconds, ActingMember? Member);
+
+    private static readonly ConcurrentDictionary<(Guid AccountId, Guid OrganizationId), Recent> Standings = new();
+
+    /// <summary>
+    /// The standing for a read (a page of members, a member's details, a feed, a policy check on a request): the one
+    /// read moments ago when no change has committed in this process since (<see cref="CommittedChanges"/>) and it is
+    /// younger than <see cref="RecentLifetime"/>, else a fresh read. A suspension, demotion or removal through the
+    /// services is therefore seen on the very next read; the lifetime bounds what only another process could change
+    /// (or a lockout's end). Operations that change data never use this: <see cref="OperationRunner"/> reads the
+    /// standing inside its transaction.
+    /// </summary>
+    public static async Task<ActingMember?> LoadForReadingAsync(IDbContextFactory<PortalDbContext> dbFactory, Guid accountId, Guid organizationId, CancellationToken ct = default)
+    {
+        if (TryRecent(accountId, organizationId, out var generation) is { } recent)
+        {
+            return recent.Member;
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return Remember(accountId, organizationId, generation, await LoadAsync(db, accountId, organizationId, ct));
+    }
+
+    /// <inheritdoc cref="LoadForReadingAsync(IDbContextFactory{PortalDbContext}, Guid, Guid, CancellationToken)"/>
+    public static async Task<ActingMember?> LoadForReadingAsync(PortalDbContext db, Guid accountId, Guid organizationId, CancellationToken ct = default) =>
+        TryRecent(accountId, organizationId, out var generation) is { } recent
+            ? recent.Member
+            : Remember(accountId, organizationId, generation, await LoadAsync(db, accountId, organizationId, ct));
+
+    private static Recent? TryRecent(Guid accountId, Guid organizationId, out long generation)
+    {
+        // Noted before any read: a change that commits while the read runs makes what it read stale at once.
+        generation = CommittedChanges.Generation;
+        return Standings.TryGetValue((accountId, organizationId), out var recent)
+            && recent.Generation == generation
+            && Environment.TickCount64 - recent.ReadAtMilliseconds < RecentLifetime.TotalMilliseconds
+            ? recent
+            : null;
+    }
+
+    private static ActingMember? Remember(Guid accountId, Guid organizationId, long generation, ActingMember? member)
+    {
+        if (Standings.Count >= MaxRecent)
+        {
+            Standings.Clear();
+        }
+
+        Standings[(accountId, organizationId)] = new Recent(generation, Environment.TickCount64, member);
+        return member;
+    }
+
     /// <summary>Null when the account is not an active member of the organization, or cannot sign in at all.</summary>
     public static async Task<ActingMember?> LoadAsync(PortalDbContext db, Guid accountId, Guid organizationId, CancellationToken ct = default)
     {

@@ -542,7 +542,7 @@ public sealed class MemberQueryService(IDbContextFactory<PortalDbContext> dbFact
 
     private static async Task<OperationResult?> AuthorizeAsync(PortalDbContext db, Actor actor, CancellationToken ct)
     {
-        var member = await ActingMemberLoader.LoadAsync(db, actor.AccountId, actor.OrganizationId, ct);
+        var member = await ActingMemberLoader.LoadForReadingAsync(db, actor.AccountId, actor.OrganizationId, ct);
         return member is null ? OperationResult.Forbidden("You are not an active member of this organization.")
             : !member.Has(PortalPermissions.ViewUsers) ? OperationResult.Forbidden($"You need the {PortalPermissions.ViewUsers} permission to list members.")
             : null;
