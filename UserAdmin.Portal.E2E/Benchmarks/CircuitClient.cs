@@ -34,6 +34,18 @@ internal sealed partial class CircuitClient : IAsyncDisposable
     /// <summary>The first error the server reported to this circuit (JS.Error), if any.</summary>
     public string? Error { get; private set; }
 
+    /// <summary>The cookies of a signed-in browser context (its sign-in cookie), for clients that present the same session.</summary>
+    public static async Task<CookieContainer> CookiesOfAsync(Microsoft.Playwright.IBrowserContext context)
+    {
+        var cookies = new CookieContainer();
+        foreach (var cookie in await context.CookiesAsync())
+        {
+            cookies.Add(new Cookie(cookie.Name, cookie.Value, cookie.Path, cookie.Domain));
+        }
+
+        return cookies;
+    }
+
     /// <param name="shownWhenLive">A text the page's interactive render shows once it is live (loaded); the start waits for it.</param>
     public static async Task<CircuitClient> StartAsync(string baseUrl, string path, CookieContainer cookies, string shownWhenLive, CancellationToken ct = default)
     {

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
 using System.Net.Http.Json;
 using Microsoft.Data.Sqlite;
 using Microsoft.Playwright;
@@ -90,11 +89,7 @@ internal static class LiveBenchmark
         await new ShellPage(admin, server.BaseUrl).ExpectDashboardAsync();
 
         // The direct clients present the admin's sign-in cookie, as the tabs of the same browser context do.
-        var cookies = new CookieContainer();
-        foreach (var cookie in await context.CookiesAsync())
-        {
-            cookies.Add(new System.Net.Cookie(cookie.Name, cookie.Value, cookie.Path, cookie.Domain));
-        }
+        var cookies = await CircuitClient.CookiesOfAsync(context);
 
         // Warm up one circuit of the page (first-use costs: JIT, caches), then measure from a settled process.
         var pages = new List<IPage>();
@@ -334,16 +329,22 @@ internal static class LiveBenchmark
     }
 
     /// <summary>User + system CPU time the process has used (clock ticks of 10 ms).</summary>
-    private static double CpuSeconds(int pid)
+    private static double CpuSeconds(int pid) => Stat(File.ReadAllText($"/proc/{pid}/stat")).CpuSeconds;
+
+    /// <summary>A process's name and user + system CPU time (clock ticks of 10 ms) from its /proc/N/stat line.</summary>
+    private static (string Name, double CpuSeconds) Stat(string line)
     {
-        var fields = File.ReadAllText($"/proc/{pid}/stat").Split(')')[1].Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0;
+        // The name is in parentheses and may hold spaces or ')' itself: the fields start after the last ')'.
+        var close = line.LastIndexOf(')');
+        var fields = line[(close + 1)..].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+        return (line[(line.IndexOf('(', StringComparison.Ordinal) + 1)..close], ticks / 100.0);
     }
 
     /// <summary>CPU time used so far by every Chromium process on the machine (the benchmark's browser: run it on a quiet machine).</summary>
     private static double BrowserCpuSeconds()
     {
-        long ticks = 0;
+        var seconds = 0.0;
         foreach (var dir in Directory.EnumerateDirectories("/proc"))
         {
             if (!int.TryParse(Path.GetFileName(dir), out _))
@@ -353,16 +354,11 @@ internal static class LiveBenchmark
 
             try
             {
-                var stat = File.ReadAllText(Path.Combine(dir, "stat"));
-                var open = stat.IndexOf('(', StringComparison.Ordinal);
-                var close = stat.LastIndexOf(')');
-                if (open < 0 || close < open || !stat[(open + 1)..close].Contains("chrom", StringComparison.OrdinalIgnoreCase))
+                var (name, cpu) = Stat(File.ReadAllText(Path.Combine(dir, "stat")));
+                if (name.Contains("chrom", StringComparison.OrdinalIgnoreCase))
                 {
-                    continue;
+                    seconds += cpu;
                 }
-
-                var fields = stat[(close + 1)..].Split(' ', StringSplitOptions.RemoveEmptyEntries);
-                ticks += long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
@@ -370,7 +366,7 @@ internal static class LiveBenchmark
             }
         }
 
-        return ticks / 100.0;
+        return seconds;
     }
 
     private static long Rss(int pid)

@@ -1,4 +1,3 @@
-using System.Net;
 using Microsoft.Playwright;
 using UserAdmin.Portal.E2E.Benchmarks;
 using UserAdmin.Portal.E2E.Infrastructure;
@@ -20,11 +19,7 @@ public sealed class CircuitClientTests(PortalFixture fixture, MemberDetailPortal
         await login.GotoAsync();
         await login.SignInAsync(own.Server.AdminUserName, own.Server.AdminPassword);
         await new ShellPage(page, own.Server.BaseUrl).ExpectDashboardAsync();
-        var cookies = new CookieContainer();
-        foreach (var cookie in await page.Context.CookiesAsync())
-        {
-            cookies.Add(new System.Net.Cookie(cookie.Name, cookie.Value, cookie.Path, cookie.Domain));
-        }
+        var cookies = await CircuitClient.CookiesOfAsync(page.Context);
 
         // Starting waits for the member's row in the circuit's own interactive render (not the prerendered page).
         await using var circuit = await CircuitClient.StartAsync(own.Server.BaseUrl, "/users", cookies, "Aaron Circuitwatch");

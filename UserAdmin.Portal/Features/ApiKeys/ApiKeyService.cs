@@ -60,10 +60,8 @@ public sealed class ApiKeyService(OperationRunner runner, IDbContextFactory<Port
     /// </summary>
     public static readonly TimeSpan VerifiedLifetime = TimeSpan.FromSeconds(5);
 
-    private const int MaxVerifiedKeys = 10_000;
-
     // Checking a key costs two to four statements (the key, the owner's standing); a script's every call checks it.
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, VerifiedKey> _verified = new(StringComparer.Ordinal);
+    private readonly RecentReads<string, VerifiedKey> _verified = new(VerifiedLifetime);
 
     public static Dictionary<string, string[]> Validate(NewApiKey input, DateTime now)
     {
@@ -223,7 +221,7 @@ public sealed class ApiKeyService(OperationRunner runner, IDbContextFactory<Port
 
         var presented = SHA256.HashData(Encoding.UTF8.GetBytes(secret));
         var now = clock.GetUtcNow().UtcDateTime;
-        if (_verified.TryGetValue(prefix, out var hit) && hit.Generation == CommittedChanges.Generation && hit.VerifiedAt > now - VerifiedLifetime
+        if (_verified.TryGet(prefix, now, out var hit)
             && CryptographicOperations.FixedTimeEquals(presented, hit.SecretHash) && !(hit.ExpiresAt <= now)
             && (userName is null || string.Equals(userName.Trim(), hit.Identity.UserName, StringComparison.OrdinalIgnoreCase)))
         {
@@ -281,12 +279,7 @@ public sealed class ApiKeyService(OperationRunner runner, IDbContextFactory<Port
         }
 
         var identity = new ApiKeyIdentity(key.Id, key.AccountId, owner.UserName, key.OrganizationId, key.Scope);
-        if (_verified.Count >= MaxVerifiedKeys)
-        {
-            _verified.Clear();
-        }
-
-        _verified[prefix] = new VerifiedKey(expected, identity, key.ExpiresAt, generation, now) { LastUsedAt = lastUsed };
+        _verified.Remember(prefix, generation, now, new VerifiedKey(expected, identity, key.ExpiresAt) { LastUsedAt = lastUsed });
         return new ApiKeyAuthentication(identity, null);
     }
 
@@ -308,7 +301,7 @@ public sealed class ApiKeyService(OperationRunner runner, IDbContextFactory<Port
     }
 
     /// <summary>A key that passed every check, and when: trusted while no change has committed since and for <see cref="VerifiedLifetime"/> at most.</summary>
-    private sealed record VerifiedKey(byte[] SecretHash, ApiKeyIdentity Identity, DateTime? ExpiresAt, long Generation, DateTime VerifiedAt)
+    private sealed record VerifiedKey(byte[] SecretHash, ApiKeyIdentity Identity, DateTime? ExpiresAt)
     {
         public DateTime? LastUsedAt { get; set; }
     }

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Microsoft.EntityFrameworkCore;
 using UserAdmin.Portal.Data;
 
@@ -10,11 +9,7 @@ public static class ActingMemberLoader
     /// <summary>How long a standing read for a read-only request may serve the next ones while nothing commits.</summary>
     public static readonly TimeSpan RecentLifetime = TimeSpan.FromSeconds(5);
 
-    private const int MaxRecent = 10_000;
-
-    private sealed record Recent(long Generation, long ReadAtMilliseconds, ActingMember? Member);
-
-    private static readonly ConcurrentDictionary<(Guid AccountId, Guid OrganizationId), Recent> Standings = new();
+    private static readonly RecentReads<(Guid AccountId, Guid OrganizationId), ActingMember?> Standings = new(RecentLifetime);
 
     /// <summary>
     /// The standing for a read (a page of members, a member's details, a feed, a policy check on a request): the one
@@ -26,40 +21,27 @@ public static class ActingMemberLoader
     /// </summary>
     public static async Task<ActingMember?> LoadForReadingAsync(IDbContextFactory<PortalDbContext> dbFactory, Guid accountId, Guid organizationId, CancellationToken ct = default)
     {
-        if (TryRecent(accountId, organizationId, out var generation) is { } recent)
+        if (Standings.TryGet((accountId, organizationId), DateTime.UtcNow, out var recent))
         {
-            return recent.Member;
+            return recent;
         }
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return Remember(accountId, organizationId, generation, await LoadAsync(db, accountId, organizationId, ct));
+        return await ReadAndRememberAsync(db, accountId, organizationId, ct);
     }
 
     /// <inheritdoc cref="LoadForReadingAsync(IDbContextFactory{PortalDbContext}, Guid, Guid, CancellationToken)"/>
     public static async Task<ActingMember?> LoadForReadingAsync(PortalDbContext db, Guid accountId, Guid organizationId, CancellationToken ct = default) =>
-        TryRecent(accountId, organizationId, out var generation) is { } recent
-            ? recent.Member
-            : Remember(accountId, organizationId, generation, await LoadAsync(db, accountId, organizationId, ct));
-
-    private static Recent? TryRecent(Guid accountId, Guid organizationId, out long generation)
-    {
-        // Noted before any read: a change that commits while the read runs makes what it read stale at once.
-        generation = CommittedChanges.Generation;
-        return Standings.TryGetValue((accountId, organizationId), out var recent)
-            && recent.Generation == generation
-            && Environment.TickCount64 - recent.ReadAtMilliseconds < RecentLifetime.TotalMilliseconds
+        Standings.TryGet((accountId, organizationId), DateTime.UtcNow, out var recent)
             ? recent
-            : null;
-    }
+            : await ReadAndRememberAsync(db, accountId, organizationId, ct);
 
-    private static ActingMember? Remember(Guid accountId, Guid organizationId, long generation, ActingMember? member)
+    private static async Task<ActingMember?> ReadAndRememberAsync(PortalDbContext db, Guid accountId, Guid organizationId, CancellationToken ct)
     {
-        if (Standings.Count >= MaxRecent)
-        {
-            Standings.Clear();
-        }
-
-        Standings[(accountId, organizationId)] = new Recent(generation, Environment.TickCount64, member);
+        // Noted before the read: a change that commits while it runs makes what it read stale at once.
+        var generation = CommittedChanges.Generation;
+        var member = await LoadAsync(db, accountId, organizationId, ct);
+        Standings.Remember((accountId, organizationId), generation, DateTime.UtcNow, member);
         return member;
     }
 
