@@ -232,7 +232,9 @@ public sealed class PageAuthorizationTests(PageWorld pages) : IClassFixture<Page
             Assert.Equal(HttpStatusCode.OK, before.StatusCode);
         }
 
-        await pages.World.Database.QueryAsync(db => db.Memberships.Where(m => m.Id == member.MembershipId)
+        // Written as a committed suspension (ExecuteAsync counts it as one): reads may reuse a standing until the next
+        // commit, and the very next request after one must be refused.
+        await pages.World.Database.ExecuteAsync(db => db.Memberships.Where(m => m.Id == member.MembershipId)
             .ExecuteUpdateAsync(s => s.SetProperty(m => m.IsSuspended, true).SetProperty(m => m.SuspendedAt, DateTime.UtcNow)));
 
         foreach (var path in new[] { "/", "/users", "/users/export.csv", "/activity" })
