@@ -41,6 +41,7 @@ public static class PortalHosting
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<IChangeNotifier, InProcessChangeNotifier>();
         services.AddSingleton<IPresenceTracker, InProcessPresenceTracker>();
+        services.AddSingleton<UserAdmin.Portal.Data.PreparedReads>();
         services.AddSingleton<OperationRunner>();
         services.AddSingleton<SessionQueries>();
         services.AddSingleton<OrganizationProvisioner>();
