@@ -43,7 +43,7 @@ if (args is ["backup" or "restore", ..])
 
 try
 {
-    var builder = WebApplication.CreateBuilder(args);
+    var builder = WebApplication.CreateBuilder(PortalHosting.HostArguments(args));
     builder.AddPortal(args);
     var app = builder.Build();
     app.UsePortal();

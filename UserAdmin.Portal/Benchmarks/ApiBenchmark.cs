@@ -29,12 +29,12 @@ internal static class ApiBenchmark
     /// </summary>
     internal static async Task<WebApplication> StartPortalAsync(string path, string url)
     {
-        var builder = WebApplication.CreateBuilder([
+        var builder = WebApplication.CreateBuilder(PortalHosting.HostArguments([
             "--environment", "Production", "--urls", url,
             "--ConnectionStrings:Portal", $"Data Source={path}",
             "--Serilog:MinimumLevel:Default", "Warning", "--Serilog:MinimumLevel:Override:Microsoft.Hosting.Lifetime", "Warning",
             "--Portal:Api:RequestsPerMinute", "100000000",
-        ]);
+        ]));
         builder.AddPortal([]);
         var portal = builder.Build();
         portal.UsePortal();
