@@ -17,14 +17,14 @@ internal static class ApiLoad
 {
     private const double P95TargetMs = 200;
 
-    /// <summary>`dotnet run -c Release --project UserAdmin.Portal -- load api [--size 100000] [--clients 200] [--seconds 60] [--threads 2] [--warmup 5]`</summary>
+    /// <summary>`dotnet run -c Release --project UserAdmin.Portal -- load api [--size 100000] [--clients 200] [--seconds 60] [--threads 2] [--warmup 20]`</summary>
     public static async Task<int> MainAsync(string[] args)
     {
         var size = ApiBenchmark.Option(args, "--size", 100_000);
         var clients = ApiBenchmark.Option(args, "--clients", 200);
         var seconds = ApiBenchmark.Option(args, "--seconds", 60);
         var threads = Math.Min(clients, ApiBenchmark.Option(args, "--threads", 2));
-        var warmup = ApiBenchmark.Option(args, "--warmup", 5);
+        var warmup = ApiBenchmark.Option(args, "--warmup", ApiBenchmark.DefaultWarmupSeconds);
 
         var path = Path.GetFullPath(await BenchmarkDatabase.EnsureAsync(Path.Combine("data", "bench"), size, rebuild: false));
         await using var raw = await BenchmarkDatabase.OpenAsync(path);

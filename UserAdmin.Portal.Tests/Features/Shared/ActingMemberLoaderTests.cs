@@ -60,4 +60,61 @@ public sealed class ActingMemberLoaderTests(PortalServices portal) : IClassFixtu
         Assert.True(changed.Succeeded, changed.Message);
         Assert.False((await ActingMemberLoader.LoadForReadingAsync(Factory, helpDesk.AccountId, organization.Id))!.Has(PortalPermissions.ViewUsers));
     }
+
+    [Fact]
+    public async Task PermissionsOfEveryGroupAddUpAndAMemberOfNoGroupHoldsNone()
+    {
+        var organization = await Database.AddOrganizationAsync();
+        var member = await Database.AddMemberAsync(organization.Id, permissions: [PortalPermissions.ViewUsers, PortalPermissions.ResetPasswords]);
+        var plain = await Database.AddMemberAsync(organization.Id);
+        await Database.ExecuteAsync(async db =>
+        {
+            // A second group repeats one permission and adds another.
+            var group = new Group
+            {
+                Id = Guid.NewGuid(),
+                OrganizationId = organization.Id,
+                Name = TestData.UniqueName("second"),
+                CreatedAt = DateTime.UtcNow,
+                Permissions = [new GroupPermission { Permission = PortalPermissions.ViewUsers }, new GroupPermission { Permission = PortalPermissions.ManageGroups }],
+            };
+            db.Groups.Add(group);
+            db.GroupMembers.Add(new GroupMember { GroupId = group.Id, MembershipId = member.MembershipId, AddedAt = DateTime.UtcNow });
+            await db.SaveChangesAsync();
+        });
+
+        await using var db = await Factory.CreateDbContextAsync();
+        var standing = await ActingMemberLoader.LoadAsync(db, member.AccountId, organization.Id);
+        var none = await ActingMemberLoader.LoadAsync(db, plain.AccountId, organization.Id);
+
+        Assert.Equal((member.MembershipId, MemberRank.Regular, member.UserName), (standing!.MembershipId, standing.Rank, standing.UserName));
+        Assert.All(new[] { PortalPermissions.ViewUsers, PortalPermissions.ResetPasswords, PortalPermissions.ManageGroups }, p => Assert.True(standing.Has(p), p));
+        Assert.False(standing.Has(PortalPermissions.ManageUsers));
+        Assert.Equal((plain.MembershipId, MemberRank.Regular), (none!.MembershipId, none.Rank));
+        Assert.DoesNotContain(PortalPermissions.All, none.Has);
+    }
+
+    [Fact]
+    public async Task InsideATransactionTheStandingIsReadAsTheTransactionSeesIt()
+    {
+        var organization = await Database.AddOrganizationAsync();
+        var admin = await Database.AddMemberAsync(organization.Id, MemberRank.Admin);
+        var locked = await Database.AddMemberAsync(organization.Id, configure: a => a.LockoutEnd = DateTimeOffset.UtcNow.AddMinutes(5));
+        var pending = await Database.AddMemberAsync(organization.Id, configure: a => a.IsActivated = false);
+        var suspended = await Database.AddMemberAsync(organization.Id, suspended: true);
+
+        await using var db = await Factory.CreateDbContextAsync();
+        await using (var transaction = await db.Database.BeginTransactionAsync())
+        {
+            // Uncommitted: only this transaction sees the admin suspended.
+            await db.Memberships.Where(m => m.Id == admin.MembershipId).ExecuteUpdateAsync(u => u.SetProperty(m => m.IsSuspended, true));
+            Assert.Null(await ActingMemberLoader.LoadAsync(db, admin.AccountId, organization.Id));
+        }
+
+        Assert.NotNull(await ActingMemberLoader.LoadAsync(db, admin.AccountId, organization.Id));
+        foreach (var refused in new[] { locked, pending, suspended })
+        {
+            Assert.Null(await ActingMemberLoader.LoadAsync(db, refused.AccountId, organization.Id));
+        }
+    }
 }
