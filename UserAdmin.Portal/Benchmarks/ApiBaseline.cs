@@ -27,7 +27,7 @@ internal sealed class ApiBaseline(string databasePath) : IAsyncDisposable
 
     public async Task StartAsync(string url)
     {
-        var builder = WebApplication.CreateSlimBuilder([]);
+        var builder = WebApplication.CreateSlimBuilder(UserAdmin.Portal.Hosting.PortalHosting.HostArguments([]));
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls(url);
         var app = builder.Build();
