@@ -147,6 +147,8 @@ internal static class GridBenchmark
 
         async Task<long> Raw(Stream sink)
         {
+            // The same memory-mapped scan the service's stream makes.
+            await using var map = await Hosting.SqlitePragmas.MapForScanAsync(raw, default);
             await using var command = raw.CreateCommand();
             service.BuildPageSql(command, actor.OrganizationId, MemberFilter.None, sort, new PageRequest(PageAnchor.First, null, int.MaxValue - 1), limit: null);
             return await WriteRawCsvAsync(command, new CsvWriter(sink));

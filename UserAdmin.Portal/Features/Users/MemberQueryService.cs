@@ -168,6 +168,7 @@ public sealed class MemberQueryService(IDbContextFactory<PortalDbContext> dbFact
         Guid organizationId, MemberFilter filter, MemberSort sort, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct = default)
     {
         await using var connection = await OpenReadConnectionAsync(ct);
+        await using var map = await Hosting.SqlitePragmas.MapForScanAsync(connection, ct);
         await using var command = connection.CreateCommand();
         BuildPageSql(command, organizationId, filter, sort, new PageRequest(PageAnchor.First, null, int.MaxValue - 1), limit: null);
         await using var reader = await command.ExecuteReaderAsync(ct);
