@@ -237,10 +237,10 @@ public sealed class ApiKeyService(OperationRunner runner, IDbContextFactory<Port
 
         // Noted before reading: a change committed from here on makes what is read below a miss next time.
         var generation = CommittedChanges.Generation;
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        // One open for the statements below: EF's SQLite provider registers its functions at every open (~0.1 ms).
-        await db.Database.OpenConnectionAsync(ct);
-        var key = await db.ApiKeys.AsNoTracking().SingleOrDefaultAsync(k => k.Prefix == prefix, ct);
+        // A plain pooled connection for the two reads: every committed change makes the next call of every key a
+        // miss, so under writes this runs once per request, and an EF context cost more than both statements.
+        await using var connection = await Hosting.SqlitePragmas.OpenAsync(PortalConnectionStrings.Of(dbFactory), ct);
+        var key = await ReadKeyAsync(connection, prefix, ct);
 
         // Hash and compare even for an unknown prefix, so timing does not tell a real prefix from a made-up one.
         var expected = key is null ? new byte[32] : Convert.FromHexString(key.SecretHash);
@@ -260,7 +260,7 @@ public sealed class ApiKeyService(OperationRunner runner, IDbContextFactory<Port
             return ApiKeyAuthentication.Fail("This API key has expired.");
         }
 
-        var owner = await ActingMemberLoader.LoadAsync(db, key.AccountId, key.OrganizationId, ct);
+        var owner = await ActingMemberLoader.LoadAsync(connection, key.AccountId, key.OrganizationId, ct);
         if (owner is null)
         {
             return ApiKeyAuthentication.Fail("The key's owner is no longer an active member of its organization.");
@@ -274,6 +274,7 @@ public sealed class ApiKeyService(OperationRunner runner, IDbContextFactory<Port
         var lastUsed = key.LastUsedAt;
         if (lastUsed is null || lastUsed <= now - LastUsedResolution)
         {
+            await using var db = await dbFactory.CreateDbContextAsync(ct);
             await RecordUseAsync(db, key.Id, now, ct);
             lastUsed = now;
         }
@@ -281,6 +282,23 @@ public sealed class ApiKeyService(OperationRunner runner, IDbContextFactory<Port
         var identity = new ApiKeyIdentity(key.Id, key.AccountId, owner.UserName, key.OrganizationId, key.Scope);
         _verified.Remember(prefix, generation, now, new VerifiedKey(expected, identity, key.ExpiresAt) { LastUsedAt = lastUsed });
         return new ApiKeyAuthentication(identity, null);
+    }
+
+    private sealed record StoredKey(Guid Id, Guid AccountId, Guid OrganizationId, string SecretHash, ApiKeyScope Scope, DateTime? ExpiresAt, DateTime? LastUsedAt, DateTime? RevokedAt);
+
+    private static async Task<StoredKey?> ReadKeyAsync(System.Data.Common.DbConnection connection, string prefix, CancellationToken ct)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT Id, AccountId, OrganizationId, SecretHash, Scope, ExpiresAt, LastUsedAt, RevokedAt FROM ApiKeys WHERE Prefix = @prefix";
+        command.Parameters.Add(new Microsoft.Data.Sqlite.SqliteParameter("@prefix", prefix));
+        await using var r = await command.ExecuteReaderAsync(ct);
+        if (!await r.ReadAsync(ct))
+        {
+            return null;
+        }
+
+        DateTime? Time(int i) => r.IsDBNull(i) ? null : SqliteTime.ParseUtc(r.GetString(i));
+        return new StoredKey(Guid.Parse(r.GetString(0)), Guid.Parse(r.GetString(1)), Guid.Parse(r.GetString(2)), r.GetString(3), (ApiKeyScope)r.GetInt32(4), Time(5), Time(6), Time(7));
     }
 
     /// <summary>Writes the key's last use, unless another request did within <see cref="LastUsedResolution"/>.</summary>

@@ -79,6 +79,11 @@ public static class ActingMemberLoader
         }
     }
 
+    /// <inheritdoc cref="LoadAsync(PortalDbContext, Guid, Guid, CancellationToken)"/>
+    /// <remarks>On a plain open connection, outside any transaction.</remarks>
+    public static Task<ActingMember?> LoadAsync(DbConnection connection, Guid accountId, Guid organizationId, CancellationToken ct = default) =>
+        ReadAsync(connection, null, accountId, organizationId, ct);
+
     private static async Task<ActingMember?> ReadAsync(DbConnection connection, DbTransaction? transaction, Guid accountId, Guid organizationId, CancellationToken ct)
     {
         await using var command = connection.CreateCommand();
