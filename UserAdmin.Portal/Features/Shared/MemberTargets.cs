@@ -1,4 +1,6 @@
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using UserAdmin.Portal.Data;
 
 namespace UserAdmin.Portal.Features.Shared;
@@ -23,6 +25,12 @@ public static class MemberTargets
     public static async Task<Decision> CheckAccountWideAsync(
         PortalDbContext db, ActingMember actor, Guid accountId, MemberAction action, CancellationToken ct = default)
     {
+        // Most accounts belong to one organization: one indexed probe, instead of EF loading none with their organizations.
+        if (!await BelongsElsewhereAsync(db, accountId, actor.OrganizationId, ct))
+        {
+            return Decision.Allow;
+        }
+
         var elsewhere = await db.Memberships
             .Include(m => m.Organization)
             .Where(m => m.AccountId == accountId && m.OrganizationId != actor.OrganizationId)
@@ -44,5 +52,23 @@ public static class MemberTargets
         }
 
         return Decision.Allow;
+    }
+
+    private static async Task<bool> BelongsElsewhereAsync(PortalDbContext db, Guid accountId, Guid organizationId, CancellationToken ct)
+    {
+        await db.Database.OpenConnectionAsync(ct);
+        try
+        {
+            await using var command = db.Database.GetDbConnection().CreateCommand();
+            command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
+            command.CommandText = "SELECT EXISTS (SELECT 1 FROM Memberships WHERE AccountId = @account AND OrganizationId <> @organization)";
+            command.Parameters.Add(new SqliteParameter("@account", accountId.ToString().ToUpperInvariant()));
+            command.Parameters.Add(new SqliteParameter("@organization", organizationId.ToString().ToUpperInvariant()));
+            return Convert.ToInt64(await command.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture) != 0;
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
     }
 }
