@@ -292,4 +292,110 @@ public sealed class OperationRunnerTests(PortalServices portal) : IClassFixture<
     {
         public override DateTimeOffset GetUtcNow() => now;
     }
+
+    /// <summary>Holds the writer's turn with an operation that waits until released, so that the next ones queue behind it.</summary>
+    private async Task<(Task<OperationResult<bool>> Blocker, TaskCompletionSource Release)> HoldTheTurnAsync(TestMember admin)
+    {
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var blocker = Runner.RunAsMemberAsync<bool>(admin.Actor, null, async _ =>
+        {
+            started.SetResult();
+            await release.Task;
+            return OperationResult<bool>.Ok(true);
+        });
+        await started.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        return (blocker, release);
+    }
+
+    [Fact]
+    public async Task OperationsQueuedBehindATurnCommitTogetherAndAFailedOneTakesBackOnlyItsOwnChanges()
+    {
+        var organization = await Database.AddOrganizationAsync("Before");
+        var admin = await Database.AddMemberAsync(organization.Id, MemberRank.Admin);
+        var (blocker, release) = await HoldTheTurnAsync(admin);
+        var groupsBefore = Runner.GroupsCommitted;
+
+        // Queued while the turn is held (each call queues its operation before it first waits).
+        var names = Enumerable.Range(0, 6).Select(_ => TestData.UniqueName("grouped")).ToList();
+        var succeeding = names.Select(name => Runner.RunAsMemberAsync<bool>(admin.Actor, null, op =>
+        {
+            op.Db.Organizations.Add(new Organization { Id = Guid.NewGuid(), Name = name, DisplayName = name, CreatedAt = op.Now });
+            op.Record("test.grouped", name, ActivityCategory.Admin);
+            return Task.FromResult(OperationResult<bool>.Ok(true));
+        })).ToList();
+        var refused = Runner.RunAsMemberAsync<bool>(admin.Actor, null, async op =>
+        {
+            await op.Db.Database.ExecuteSqlRawAsync("UPDATE Organizations SET DisplayName = 'refused' WHERE Id = {0}", organization.Id.ToString().ToUpperInvariant());
+            return OperationResult<bool>.Fail(OperationResult.Invalid("name", "Not this one."));
+        });
+        var throwing = Runner.RunAsMemberAsync<bool>(admin.Actor, null, async op =>
+        {
+            await op.Db.Database.ExecuteSqlRawAsync("UPDATE Organizations SET DisplayName = 'thrown' WHERE Id = {0}", organization.Id.ToString().ToUpperInvariant());
+            throw new InvalidOperationException("a bug in the body");
+        });
+        release.SetResult();
+
+        Assert.True((await blocker).Succeeded);
+        Assert.All(await Task.WhenAll(succeeding), r => Assert.True(r.Succeeded, r.Message));
+        Assert.Equal(OperationStatus.Invalid, (await refused).Status);
+        Assert.Equal("a bug in the body", (await Assert.ThrowsAsync<InvalidOperationException>(() => throwing)).Message);
+
+        // The blocker's group and one group for all eight queued behind it.
+        Assert.InRange(Runner.GroupsCommitted - groupsBefore, 2, 3);
+        var stored = await Database.QueryAsync(db => db.Organizations.Where(o => names.Contains(o.Name) || o.Id == organization.Id).ToListAsync());
+        Assert.Equal(names.Order(), stored.Where(o => o.Id != organization.Id).Select(o => o.Name).Order());
+        Assert.Equal("Before", stored.Single(o => o.Id == organization.Id).DisplayName);
+        var records = await Database.ActivityForAsync(organization.Id);
+        Assert.Equal(names.Order(), records.Where(r => r.Verb == "test.grouped").Select(r => r.Title).Order());
+    }
+
+    [Fact]
+    public async Task TwoChangesQuotingTheSameVersionInOneGroupCommitOneAndRefuseTheOtherAsStale()
+    {
+        var organization = await Database.AddOrganizationAsync();
+        var admin = await Database.AddMemberAsync(organization.Id, MemberRank.Admin);
+        var target = await Database.AddMemberAsync(organization.Id);
+        var profiles = portal.Get<UserAdmin.Portal.Features.Members.MemberProfileService>();
+        var account = await Database.QueryAsync(db => db.Users.Where(a => a.Id == target.AccountId).Select(a => new { a.ConcurrencyStamp, a.Email }).SingleAsync());
+        var (version, email) = (account.ConcurrencyStamp!, account.Email!);
+        var (blocker, release) = await HoldTheTurnAsync(admin);
+
+        var first = profiles.UpdateProfileAsync(admin.Actor, target.AccountId, Profile("First"), version);
+        var second = profiles.UpdateProfileAsync(admin.Actor, target.AccountId, Profile("Second"), version);
+        release.SetResult();
+        await blocker;
+
+        Assert.True((await first).Succeeded, (await first).Message);
+        Assert.Equal(OperationStatus.Conflict, (await second).Status);
+        Assert.Equal("First", await Database.QueryAsync(db => db.Users.Where(a => a.Id == target.AccountId).Select(a => a.DisplayName).SingleAsync()));
+        Assert.Single(await Database.ActivityForAsync(organization.Id), r => r.Verb == "member.profile_updated");
+
+        UserAdmin.Portal.Features.Members.ProfileInput Profile(string name) => new()
+        {
+            FirstName = name, LastName = "Member", DisplayName = name, Email = email,
+        };
+    }
+
+    [Fact]
+    public async Task AnOperationCancelledWhileItWaitsIsNeverRun()
+    {
+        var organization = await Database.AddOrganizationAsync();
+        var admin = await Database.AddMemberAsync(organization.Id, MemberRank.Admin);
+        var (blocker, release) = await HoldTheTurnAsync(admin);
+        using var cancel = new CancellationTokenSource();
+        var ran = false;
+
+        var waiting = Runner.RunAsMemberAsync<bool>(admin.Actor, null, _ =>
+        {
+            ran = true;
+            return Task.FromResult(OperationResult<bool>.Ok(true));
+        }, cancel.Token);
+        await cancel.CancelAsync();
+        release.SetResult();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiting);
+        Assert.True((await blocker).Succeeded);
+        Assert.False(ran);
+    }
 }

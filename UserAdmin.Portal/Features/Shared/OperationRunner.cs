@@ -1,4 +1,7 @@
+using System.Collections.Concurrent;
+using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using UserAdmin.Portal.Data;
 using UserAdmin.Portal.Realtime;
 
@@ -8,6 +11,13 @@ namespace UserAdmin.Portal.Features.Shared;
 /// The one way a service changes data: a fresh scope and DbContext per operation, the acting member re-checked in
 /// the database, the change and its activity records in one transaction, and the change notices published only
 /// after commit. Pages and API endpoints call services; services call this.
+/// <para>
+/// Operations waiting for the writer's turn are run together (group commit): whoever gets the turn runs every
+/// operation queued by then, up to <see cref="MaxGroup"/>, in one SQLite transaction, each inside its own savepoint
+/// and with its own context on the shared connection. An operation that is refused, conflicts or throws is rolled
+/// back to its savepoint alone; the others commit together. Each still sees the ones before it in the group, exactly
+/// as if they had committed one after the other. Beginning and committing a transaction was a third of a write's turn.
+/// </para>
 /// </summary>
 public sealed class OperationRunner(
     IServiceScopeFactory scopeFactory,
@@ -18,13 +28,24 @@ public sealed class OperationRunner(
     /// <summary>How long an operation waits for its turn to write before it is refused as busy.</summary>
     public static readonly TimeSpan WriterWait = TimeSpan.FromSeconds(30);
 
+    /// <summary>The most operations committed together.</summary>
+    public const int MaxGroup = 32;
+
+    private const string Savepoint = "uap_operation";
+
     // SQLite takes one writer at a time. Its own wait for the write lock (busy_timeout) sleeps on the calling thread,
     // and Microsoft.Data.Sqlite's async methods run synchronously: twenty writers waiting there held twenty thread-pool
     // threads, and under load every request (reads too) queued behind them. Writers of this process therefore queue
     // here, without a thread, and find the lock free when their turn comes; the busy timeout is left for other
     // processes (a backup, the bulk test command).
     private readonly SemaphoreSlim _writer = new(1, 1);
+    private readonly ConcurrentQueue<PendingOperation> _queue = new();
     private readonly AsyncLocal<bool> _writing = new();
+
+    private long _groupsCommitted;
+
+    /// <summary>How many groups have committed (for tests).</summary>
+    internal long GroupsCommitted => Interlocked.Read(ref _groupsCommitted);
 
     /// <summary>Runs an operation for a member acting in their organization, refusing if they no longer may.</summary>
     public Task<OperationResult<T>> RunAsMemberAsync<T>(
@@ -63,35 +84,34 @@ public sealed class OperationRunner(
         Func<OperationContext, Task<OperationResult<T>>> body,
         CancellationToken ct)
     {
-        // An operation started from inside another's body (same async flow) already holds the turn.
-        var nested = _writing.Value;
-        if (!nested && !await _writer.WaitAsync(WriterWait, ct))
-        {
-            logger.LogWarning("An operation waited {Seconds} s for its turn to write and gave up", WriterWait.TotalSeconds);
-            return OperationResult<T>.Fail(OperationResult.Unavailable(DatabaseFaults.BusyMessage));
-        }
-
-        OperationResult<T> result;
-        OperationContext? committed;
-        try
-        {
-            _writing.Value = true;
-            (result, committed) = await RunInTransactionAsync(organizationId, clientAddress, authorize, body, ct);
-        }
-        finally
-        {
-            if (!nested)
+        OperationResult<T>? result = null;
+        var pending = new PendingOperation(
+            organizationId,
+            clientAddress,
+            authorize,
+            async op =>
             {
-                _writing.Value = false;
-                _writer.Release();
-            }
+                result = await body(op);
+                return result.Succeeded;
+            },
+            refusal => result = OperationResult<T>.Fail(refusal),
+            ct);
+
+        OperationContext? committed;
+        if (_writing.Value)
+        {
+            // Started from inside another operation's body (same async flow), which holds the turn: it runs at once.
+            committed = await RunNestedAsync(pending);
+        }
+        else
+        {
+            _queue.Enqueue(pending);
+            await TakeTurnAsync(pending);
+            committed = await pending.Done.Task;
         }
 
         if (committed is not null)
         {
-            // Before anyone is told: caches of what the database said stop trusting their entries.
-            CommittedChanges.Bump();
-
             // After the turn is handed on: a page refreshing on the notice never waits for the next writer.
             try
             {
@@ -104,57 +124,307 @@ public sealed class OperationRunner(
             }
         }
 
-        return result;
+        return result!;
     }
 
-    /// <summary>The operation in its transaction; the context is returned only when it committed.</summary>
-    private async Task<(OperationResult<T> Result, OperationContext? Committed)> RunInTransactionAsync<T>(
-        Guid? organizationId,
-        string? clientAddress,
-        Func<PortalDbContext, Task<(ActingMember? Member, OperationResult? Refusal)>> authorize,
-        Func<OperationContext, Task<OperationResult<T>>> body,
-        CancellationToken ct)
+    /// <summary>Waits for the writer's turn and runs the queued group, unless another turn already ran this operation.</summary>
+    private async Task TakeTurnAsync(PendingOperation pending)
     {
-        await using var scope = scopeFactory.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
-        OperationContext context;
-        OperationResult<T> result;
+        bool turn;
         try
         {
-            // Microsoft.Data.Sqlite begins IMMEDIATE transactions: writers queue on the busy timeout instead of failing
-            // when a read inside the transaction would later need to upgrade to a write.
-            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            turn = await _writer.WaitAsync(WriterWait, pending.Ct);
+        }
+        catch (OperationCanceledException) when (pending.TryAbandon())
+        {
+            throw;
+        }
+        catch (OperationCanceledException)
+        {
+            // Cancelled while another turn was already running it: its outcome stands and is awaited below.
+            return;
+        }
 
-            var (member, refusal) = await authorize(db);
+        if (!turn)
+        {
+            if (pending.TryAbandon())
+            {
+                logger.LogWarning("An operation waited {Seconds} s for its turn to write and gave up", WriterWait.TotalSeconds);
+                pending.Fail(OperationResult.Unavailable(DatabaseFaults.BusyMessage));
+                pending.Done.TrySetResult(null);
+            }
+
+            return;
+        }
+
+        try
+        {
+            // Each turn takes everything queued so far; an operation found already taken was run by an earlier turn.
+            while (!pending.Done.Task.IsCompleted && !pending.IsTaken)
+            {
+                await RunGroupAsync();
+            }
+        }
+        finally
+        {
+            _writer.Release();
+        }
+    }
+
+    private async Task RunGroupAsync()
+    {
+        var group = new List<PendingOperation>();
+        while (group.Count < MaxGroup && _queue.TryDequeue(out var next))
+        {
+            if (next.TryTake())
+            {
+                group.Add(next);
+            }
+        }
+
+        if (group.Count == 0)
+        {
+            return;
+        }
+
+        _writing.Value = true;
+        try
+        {
+            await RunInOneTransactionAsync(group);
+        }
+        finally
+        {
+            _writing.Value = false;
+        }
+    }
+
+    /// <summary>The group in one transaction; every operation's <see cref="PendingOperation.Done"/> is completed on return.</summary>
+    private async Task RunInOneTransactionAsync(List<PendingOperation> group)
+    {
+        var scopes = new List<AsyncServiceScope>();
+        var succeeded = new List<(PendingOperation Operation, OperationContext Context)>();
+        try
+        {
+            var lead = scopeFactory.CreateAsyncScope();
+            scopes.Add(lead);
+            var leadDb = lead.ServiceProvider.GetRequiredService<PortalDbContext>();
+            IDbContextTransaction transaction;
+            try
+            {
+                // Microsoft.Data.Sqlite begins IMMEDIATE transactions: the write lock is taken here, not half-way.
+                transaction = await leadDb.Database.BeginTransactionAsync(CancellationToken.None);
+            }
+            catch (Exception ex) when (DatabaseFaults.Describe(ex) is { } fault)
+            {
+                logger.LogWarning(ex, "A change could not be saved: {Fault}", fault);
+                FailAll(group, fault);
+                return;
+            }
+
+            await using (transaction)
+            {
+                var shared = transaction.GetDbTransaction();
+                for (var i = 0; i < group.Count; i++)
+                {
+                    var operation = group[i];
+                    if (operation.Ct.IsCancellationRequested)
+                    {
+                        operation.Done.TrySetCanceled(operation.Ct);
+                        continue;
+                    }
+
+                    var scope = i == 0 ? lead : scopeFactory.CreateAsyncScope();
+                    if (i > 0)
+                    {
+                        scopes.Add(scope);
+                    }
+
+                    var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
+                    if (i > 0)
+                    {
+                        db.Database.SetDbConnection(leadDb.Database.GetDbConnection(), contextOwnsConnection: false);
+                        await db.Database.UseTransactionAsync(shared, CancellationToken.None);
+                    }
+
+                    var outcome = await RunOneAsync(operation, scope.ServiceProvider, db, shared);
+                    if (outcome.Fault is { } fault)
+                    {
+                        // A full disk, a read-only file, a lock held past the busy timeout: the transaction may be gone
+                        // (SQLite rolls some back itself), so nothing of the group is kept, and every caller is told.
+                        logger.LogWarning(outcome.Error, "A change could not be saved: {Fault}", fault);
+                        FailAll(group.Where(o => !o.Done.Task.IsCompleted), fault);
+                        return;
+                    }
+
+                    if (outcome.Committable is { } context)
+                    {
+                        succeeded.Add((operation, context));
+                    }
+                }
+
+                if (succeeded.Count == 0)
+                {
+                    return;
+                }
+
+                try
+                {
+                    await transaction.CommitAsync(CancellationToken.None);
+                }
+                catch (Exception ex) when (DatabaseFaults.Describe(ex) is { } fault)
+                {
+                    logger.LogWarning(ex, "A change could not be saved: {Fault}", fault);
+                    FailAll(succeeded.Select(s => s.Operation), fault);
+                    succeeded.Clear();
+                    return;
+                }
+            }
+
+            Interlocked.Increment(ref _groupsCommitted);
+
+            // Before anyone is told: caches of what the database said stop trusting their entries.
+            CommittedChanges.Bump();
+            foreach (var (operation, context) in succeeded)
+            {
+                operation.Done.TrySetResult(context);
+            }
+        }
+        catch (Exception ex)
+        {
+            // Not one operation's failure but the group's (a scope that cannot be built, a savepoint that cannot be
+            // undone): every caller not yet answered gets the exception, as a lone operation's caller did.
+            foreach (var operation in group)
+            {
+                operation.Done.TrySetException(ex);
+            }
+        }
+        finally
+        {
+            foreach (var operation in group)
+            {
+                // Anything not completed above did not commit.
+                operation.Done.TrySetResult(null);
+            }
+
+            for (var i = scopes.Count - 1; i >= 0; i--)
+            {
+                await scopes[i].DisposeAsync();
+            }
+        }
+    }
+
+    private readonly record struct Outcome(OperationContext? Committable, string? Fault = null, Exception? Error = null);
+
+    /// <summary>One operation inside the group's transaction, in its own savepoint.</summary>
+    private async Task<Outcome> RunOneAsync(PendingOperation operation, IServiceProvider services, PortalDbContext db, DbTransaction shared)
+    {
+        var ct = operation.Ct;
+        await shared.SaveAsync(Savepoint, CancellationToken.None);
+        try
+        {
+            var (member, refusal) = await operation.Authorize(db);
             if (refusal is not null)
             {
-                return (OperationResult<T>.Fail(refusal), null);
+                operation.Fail(refusal);
             }
-
-            context = new OperationContext(scope.ServiceProvider, db, member, organizationId, clientAddress, clock.GetUtcNow().UtcDateTime);
-            result = await body(context);
-            if (!result.Succeeded)
+            else
             {
-                return (result, null);
+                var context = new OperationContext(services, db, member, operation.OrganizationId, operation.ClientAddress, clock.GetUtcNow().UtcDateTime);
+                if (await operation.Body(context))
+                {
+                    await db.SaveChangesAsync(ct);
+                    await ActivityWriter.InsertAsync(db, context.Records, ct);
+                    await shared.ReleaseAsync(Savepoint, CancellationToken.None);
+                    return new Outcome(context);
+                }
             }
-
-            await db.SaveChangesAsync(ct);
-            await ActivityWriter.InsertAsync(db, context.Records, ct);
-            await transaction.CommitAsync(ct);
         }
         catch (DbUpdateConcurrencyException)
         {
-            return (OperationResult<T>.Fail(OperationResult.Conflict(
-                "Someone else changed this since you loaded it. Reload to see their change, then try again.")), null);
+            operation.Fail(OperationResult.Conflict("Someone else changed this since you loaded it. Reload to see their change, then try again."));
         }
         catch (Exception ex) when (DatabaseFaults.Describe(ex) is { } fault && !ct.IsCancellationRequested)
         {
-            // Full disk, read-only file, a lock held past the busy timeout: the transaction rolls back (disposed
-            // uncommitted), nothing is half-saved, and the caller says so in words (503 from the API).
-            logger.LogWarning(ex, "A change could not be saved: {Fault}", fault);
-            return (OperationResult<T>.Fail(OperationResult.Unavailable(fault)), null);
+            return new Outcome(null, fault, ex);
+        }
+        catch (Exception ex)
+        {
+            // A bug or a cancellation: this operation's changes go, the caller gets the exception, the group goes on.
+            await UndoAsync(shared);
+            operation.Done.TrySetException(ex);
+            return new Outcome(null);
         }
 
-        return (result, context);
+        // Refused, invalid or stale: nothing of it stays.
+        await UndoAsync(shared);
+        operation.Done.TrySetResult(null);
+        return new Outcome(null);
+    }
+
+    private static async Task UndoAsync(DbTransaction shared)
+    {
+        await shared.RollbackAsync(Savepoint, CancellationToken.None);
+        await shared.ReleaseAsync(Savepoint, CancellationToken.None);
+    }
+
+    /// <summary>An operation started inside another's body: it runs at once, in a transaction of its own, as it always did.</summary>
+    private async Task<OperationContext?> RunNestedAsync(PendingOperation pending)
+    {
+        await using var scope = scopeFactory.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
+        await using var transaction = await db.Database.BeginTransactionAsync(pending.Ct);
+        var outcome = await RunOneAsync(pending, scope.ServiceProvider, db, transaction.GetDbTransaction());
+        if (outcome.Fault is { } fault)
+        {
+            pending.Fail(OperationResult.Unavailable(fault));
+            return null;
+        }
+
+        if (outcome.Committable is null)
+        {
+            return await pending.Done.Task;
+        }
+
+        await transaction.CommitAsync(pending.Ct);
+        CommittedChanges.Bump();
+        return outcome.Committable;
+    }
+
+    private static void FailAll(IEnumerable<PendingOperation> operations, string fault)
+    {
+        foreach (var operation in operations)
+        {
+            operation.Fail(OperationResult.Unavailable(fault));
+            operation.Done.TrySetResult(null);
+        }
+    }
+
+    private sealed class PendingOperation(
+        Guid? organizationId,
+        string? clientAddress,
+        Func<PortalDbContext, Task<(ActingMember? Member, OperationResult? Refusal)>> authorize,
+        Func<OperationContext, Task<bool>> body,
+        Action<OperationResult> fail,
+        CancellationToken ct)
+    {
+        private int _state; // 0 queued, 1 taken by a turn, 2 abandoned by its caller
+
+        public Guid? OrganizationId { get; } = organizationId;
+        public string? ClientAddress { get; } = clientAddress;
+        public Func<PortalDbContext, Task<(ActingMember? Member, OperationResult? Refusal)>> Authorize { get; } = authorize;
+
+        /// <summary>Runs the body and says whether it succeeded (the typed result is kept by the caller's closure).</summary>
+        public Func<OperationContext, Task<bool>> Body { get; } = body;
+        public Action<OperationResult> Fail { get; } = fail;
+        public CancellationToken Ct { get; } = ct;
+
+        /// <summary>The committed context, or null when nothing of it was committed (the result says why).</summary>
+        public TaskCompletionSource<OperationContext?> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public bool IsTaken => Volatile.Read(ref _state) == 1;
+
+        public bool TryTake() => Interlocked.CompareExchange(ref _state, 1, 0) == 0;
+
+        public bool TryAbandon() => Interlocked.CompareExchange(ref _state, 2, 0) == 0;
     }
 }
