@@ -76,8 +76,9 @@ public sealed class ConcurrentWriterTests
         start.SetResult();
         var versions = await Task.WhenAll(writes);
 
-        // Every success moved the version on from the one before: 20 distinct versions, none of them the first.
-        Assert.Equal(Writers, versions.Distinct().Count());
+        // Every success moved the version on: none answered the first. (An answer shows the member as read after its
+        // write committed, which under group commit may already include a later writer's change and version, so two
+        // answers can carry the same version; that every write landed is what the records below count.)
         Assert.DoesNotContain(first, versions);
         var (_, last) = await ReadAsync(kit, key, target);
         Assert.Contains(last, versions);

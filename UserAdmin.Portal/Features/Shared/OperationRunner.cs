@@ -31,6 +31,9 @@ public sealed class OperationRunner(
     /// <summary>The most operations committed together.</summary>
     public const int MaxGroup = 32;
 
+    /// <summary>How many more groups a turn runs, when operations are queued, after the one holding its own operation.</summary>
+    public const int MaxGroupsPerTurn = 4;
+
     private const string Savepoint = "uap_operation";
 
     // SQLite takes one writer at a time. Its own wait for the write lock (busy_timeout) sleeps on the calling thread,
@@ -127,13 +130,33 @@ public sealed class OperationRunner(
         return result!;
     }
 
-    /// <summary>Waits for the writer's turn and runs the queued group, unless another turn already ran this operation.</summary>
+    /// <summary>
+    /// Waits for the writer's turn, or for another turn to run this operation, whichever comes first. A turn runs
+    /// groups until the queue is empty, so operations queued meanwhile are answered without each waiting for a turn
+    /// of its own (under load, every hand-over of the turn waited behind the thread pool's queue of reads).
+    /// </summary>
     private async Task TakeTurnAsync(PendingOperation pending)
     {
+        var wait = _writer.WaitAsync(WriterWait, pending.Ct);
+        if (await Task.WhenAny(wait, pending.Done.Task) != wait)
+        {
+            // Run by another turn: the wait still pending hands the turn straight on when it comes.
+            _ = wait.ContinueWith(
+                static (w, state) =>
+                {
+                    if (w.IsCompletedSuccessfully && w.Result)
+                    {
+                        ((SemaphoreSlim)state!).Release();
+                    }
+                },
+                _writer, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            return;
+        }
+
         bool turn;
         try
         {
-            turn = await _writer.WaitAsync(WriterWait, pending.Ct);
+            turn = await wait;
         }
         catch (OperationCanceledException) when (pending.TryAbandon())
         {
@@ -159,8 +182,10 @@ public sealed class OperationRunner(
 
         try
         {
-            // Each turn takes everything queued so far; an operation found already taken was run by an earlier turn.
-            while (!pending.Done.Task.IsCompleted && !pending.IsTaken)
+            // Each group takes everything queued so far (up to MaxGroup). The turn goes on while operations are queued,
+            // for at most MaxGroupsPerTurn groups after this caller's own, so that its own answer is never held for long.
+            var after = 0;
+            while (!_queue.IsEmpty && (!pending.Done.Task.IsCompleted || after++ < MaxGroupsPerTurn))
             {
                 await RunGroupAsync();
             }
