@@ -228,7 +228,8 @@ public sealed class UserGridTests(PortalFixture fixture, UserGridPortal grid) : 
         await Expect(page.Locator(".member-grid a.member-link").Nth(1)).ToHaveTextAsync(names[1]);
 
         await page.Keyboard.PressAsync("Enter");
-        await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("/users/[0-9a-f-]{36}$"));
+        // Blazor's enhanced navigation changes the URL without a load event to wait for: poll the URL itself.
+        await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/users/[0-9a-f-]{36}$"));
         await new MemberDetailPage(page).WaitUntilShownAsync();
         await Expect(page.Locator(".member-header h1")).ToHaveTextAsync(names[1]);
     });
