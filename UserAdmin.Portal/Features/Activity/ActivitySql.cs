@@ -343,7 +343,7 @@ internal sealed record ActivitySql
     }
 
     // The values EF writes on SQLite: Guids as upper-case text, times as "yyyy-MM-dd HH:mm:ss.FFFFFFF" (which sorts as text).
-    internal static string Guid(Guid id) => id.ToString().ToUpperInvariant();
+    internal static string Guid(Guid id) => StoredGuid.Text(id);
 
     internal static string Time(DateTime utc) => utc.ToString("yyyy-MM-dd HH:mm:ss.FFFFFFF", CultureInfo.InvariantCulture);
 

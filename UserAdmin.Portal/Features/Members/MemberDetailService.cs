@@ -156,8 +156,8 @@ public sealed class MemberDetailService(IDbContextFactory<PortalDbContext> dbFac
         using var lease = await reads.RentAsync(ct);
         var command = lease.Command(MemberSql);
         command.Parameters.AddWithValue("@super", (int)MemberRank.Super);
-        command.Parameters.AddWithValue("@organization", GuidText(organizationId));
-        command.Parameters.AddWithValue("@account", GuidText(accountId));
+        command.Parameters.AddWithValue("@organization", StoredGuid.Text(organizationId));
+        command.Parameters.AddWithValue("@account", StoredGuid.Text(accountId));
         await using var r = await command.ExecuteReaderAsync(ct);
         if (!await r.ReadAsync(ct))
         {
@@ -202,8 +202,6 @@ public sealed class MemberDetailService(IDbContextFactory<PortalDbContext> dbFac
     private static DateTime? Time(Microsoft.Data.Sqlite.SqliteDataReader r, int ordinal) =>
         r.IsDBNull(ordinal) ? null : SqliteTime.ParseUtc(r.GetString(ordinal));
 
-    /// <summary>A GUID as EF's SQLite provider stores it: upper-case text.</summary>
-    private static string GuidText(Guid id) => id.ToString().ToUpperInvariant();
 
     /// <summary>
     /// The member of the actor's organization with this username or email (any case), with the same checks as

@@ -89,8 +89,8 @@ public static class ActingMemberLoader
         await using var command = connection.CreateCommand();
         command.Transaction = transaction;
         command.CommandText = StandingSql;
-        command.Parameters.Add(new SqliteParameter("@account", accountId.ToString().ToUpperInvariant()));
-        command.Parameters.Add(new SqliteParameter("@organization", organizationId.ToString().ToUpperInvariant()));
+        command.Parameters.Add(new SqliteParameter("@account", StoredGuid.Text(accountId)));
+        command.Parameters.Add(new SqliteParameter("@organization", StoredGuid.Text(organizationId)));
         await using var reader = await command.ExecuteReaderAsync(ct);
         if (!await reader.ReadAsync(ct))
         {

@@ -62,8 +62,8 @@ public static class MemberTargets
             await using var command = db.Database.GetDbConnection().CreateCommand();
             command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
             command.CommandText = "SELECT EXISTS (SELECT 1 FROM Memberships WHERE AccountId = @account AND OrganizationId <> @organization)";
-            command.Parameters.Add(new SqliteParameter("@account", accountId.ToString().ToUpperInvariant()));
-            command.Parameters.Add(new SqliteParameter("@organization", organizationId.ToString().ToUpperInvariant()));
+            command.Parameters.Add(new SqliteParameter("@account", StoredGuid.Text(accountId)));
+            command.Parameters.Add(new SqliteParameter("@organization", StoredGuid.Text(organizationId)));
             return Convert.ToInt64(await command.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture) != 0;
         }
         finally
