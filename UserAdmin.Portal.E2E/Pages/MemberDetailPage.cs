@@ -27,10 +27,11 @@ public sealed class MemberDetailPage(IPage page)
 
     public ILocator Action(string name) => Actions.GetByRole(AriaRole.Button, new() { Name = name, Exact = true });
 
-    public async Task ConfirmAsync(string button)
+    /// <param name="timeoutMs">How long the dialog may take to close; Playwright's default (5 s) when not given.</param>
+    public async Task ConfirmAsync(string button, float? timeoutMs = null)
     {
         await Confirmation.GetByRole(AriaRole.Button, new() { Name = button, Exact = true }).ClickAsync();
-        await Expect(Confirmation).ToHaveCountAsync(0);
+        await Expect(Confirmation).ToHaveCountAsync(0, new() { Timeout = timeoutMs });
     }
 
     /// <summary>Waits until a save has round-tripped: the page reloaded the member with a new version.</summary>
