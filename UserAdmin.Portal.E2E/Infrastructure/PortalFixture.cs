@@ -7,7 +7,7 @@ namespace UserAdmin.Portal.E2E.Infrastructure;
 /// Shared by the ordinary tests: a browser and one portal for tests that leave no lasting trace. Tests that need
 /// their own state (a locked-out or must-change-password admin) start a dedicated <see cref="PortalServer"/>.
 /// </summary>
-public sealed class PortalFixture : IAsyncLifetime
+public sealed class PortalFixture : IAsyncLifetime, IDisposable
 {
     private readonly SemaphoreSlim _signInLock = new(1, 1);
     private PortalServer? _portal;
@@ -62,8 +62,10 @@ public sealed class PortalFixture : IAsyncLifetime
         }
 
         await Browser.DisposeAsync();
-        _signInLock.Dispose();
     }
+
+    // xunit calls both: DisposeAsync for the portal and browser, Dispose for the lock.
+    public void Dispose() => _signInLock.Dispose();
 }
 
 [CollectionDefinition(Name)]

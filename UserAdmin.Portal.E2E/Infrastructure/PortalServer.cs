@@ -88,11 +88,11 @@ public sealed partial class PortalServer : IAsyncDisposable
     /// <summary>The portal process, for benchmarks that read its memory.</summary>
     public int ProcessId => _process.Id;
 
-    public string OrganizationDisplayName => "Northwind Test Organization";
+    public string OrganizationDisplayName { get; } = "Northwind Test Organization";
 
-    public string AdminUserName => "e2e.admin";
+    public string AdminUserName { get; } = "e2e.admin";
 
-    public string AdminEmail => "e2e.admin@example.test";
+    public string AdminEmail { get; } = "e2e.admin@example.test";
 
     /// <summary>Random per instance: long enough for the rules, and easy to look for in the logs.</summary>
     public string AdminPassword { get; } = "pw-" + RandomNumberGenerator.GetHexString(20, lowercase: true);

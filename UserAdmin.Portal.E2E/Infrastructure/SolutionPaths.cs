@@ -15,7 +15,7 @@ internal static class SolutionPaths
         get
         {
             var configuration = typeof(SolutionPaths).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
-            var path = Path.Combine(Root, "UserAdmin.Portal", "bin", configuration, "net9.0", "linux-x64", "UserAdmin.Portal");
+            var path = Path.Combine(Root, "UserAdmin.Portal", "bin", configuration, "net10.0", "UserAdmin.Portal");
             return File.Exists(path)
                 ? path
                 : throw new InvalidOperationException($"The portal executable is missing at {path}. Build the solution first (dotnet build {SolutionFile}).");

@@ -8,6 +8,8 @@ namespace UserAdmin.Portal.E2E.Tests;
 /// <summary>The strict policy holds the portal's own pages without breaking them: Chromium reports no violation.</summary>
 public sealed class ContentSecurityPolicyTests(PortalFixture fixture) : PortalTest(fixture)
 {
+    private static readonly string[] Pages = ["/", "/users", "/activity", "/groups", "/policies", "/account/api-keys", "/api-docs"];
+
     [Fact]
     public Task EveryPageWorksUnderThePolicyWithoutAViolation() => RunSignedInAsync(async page =>
     {
@@ -22,7 +24,7 @@ public sealed class ContentSecurityPolicyTests(PortalFixture fixture) : PortalTe
         // Runs before each page's own scripts, so a violation during load is caught too.
         await page.AddInitScriptAsync("document.addEventListener('securitypolicyviolation', e => console.error('Content Security Policy violation: ' + e.violatedDirective + ' ' + e.blockedURI))");
 
-        foreach (var path in new[] { "/", "/users", "/activity", "/groups", "/policies", "/account/api-keys", "/api-docs" })
+        foreach (var path in Pages)
         {
             await page.GotoAsync(Portal.BaseUrl + path);
             await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToBeVisibleAsync(new() { Timeout = 30_000 });

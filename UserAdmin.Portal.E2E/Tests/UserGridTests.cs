@@ -9,7 +9,7 @@ namespace UserAdmin.Portal.E2E.Tests;
 /// A portal of its own with 60 known members besides the admin (the shared portal must stay as it was), signed in
 /// once. Every expectation is worked out here from <see cref="Everyone"/>, not read back from the app.
 /// </summary>
-public sealed class UserGridPortal : IAsyncLifetime
+public sealed class UserGridPortal : IAsyncLifetime, IDisposable
 {
     private static readonly string[] FirstNames = ["Aaron", "Beatriz", "Chen", "Dagny", "Emeka", "Farah", "Gustav", "Hana", "Ilse", "Jonas"];
     private static readonly string[] LastNames = ["Zimmer", "Young", "Xu", "Walsh", "Varga", "Ueda"];
@@ -67,8 +67,10 @@ public sealed class UserGridPortal : IAsyncLifetime
             await Portal.DisposeAsync();
         }
 
-        _signInLock.Dispose();
     }
+
+    // xunit calls both: DisposeAsync for the portal and browser, Dispose for the lock.
+    public void Dispose() => _signInLock.Dispose();
 }
 
 public sealed class UserGridTests(PortalFixture fixture, UserGridPortal grid) : PortalTest(fixture), IClassFixture<UserGridPortal>

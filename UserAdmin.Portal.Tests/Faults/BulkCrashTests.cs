@@ -103,7 +103,7 @@ public sealed class BulkCrashTests(ITestOutputHelper log) : IDisposable
         var configuration = typeof(BulkCrashTests).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
-            var path = Path.Combine(dir.FullName, "UserAdmin.Portal", "bin", configuration, "net9.0", "linux-x64", "UserAdmin.Portal");
+            var path = Path.Combine(dir.FullName, "UserAdmin.Portal", "bin", configuration, "net10.0", "UserAdmin.Portal");
             if (File.Exists(path))
             {
                 return path;

@@ -19,7 +19,7 @@ public sealed class DatabaseFaultPageTests : PortalComponentTest
     {
         var injector = new DatabaseFaultInjector();
         _portal = await PortalServices.CreateAsync(configure: DatabaseFaultInjector.Register(injector));
-        Services.AddFallbackServiceProvider(_portal.Services);
+        Services.AddFallbackServiceProvider(_portal.ComponentServices);
         var organization = await _portal.Database.AddOrganizationAsync();
         var admin = await _portal.Database.AddMemberAsync(organization.Id, MemberRank.Admin);
         var target = await _portal.Database.AddMemberAsync(organization.Id, configure: a => a.FirstName = "Ada");

@@ -30,6 +30,19 @@ public sealed class PortalServices : IAsyncLifetime, IAsyncDisposable
 
     public T Get<T>() where T : notnull => Services.GetRequiredService<T>();
 
+    /// <summary>
+    /// The portal's services as a bUnit fallback provider. bUnit's renderer asks its root provider for the renderer's
+    /// tracing source, which the app registers per circuit (scoped); resolving it from the root fails scope validation,
+    /// and a test renderer does without it.
+    /// </summary>
+    public IServiceProvider ComponentServices => new ComponentFallback(Services);
+
+    private sealed class ComponentFallback(IServiceProvider services) : IServiceProvider
+    {
+        public object? GetService(Type serviceType) =>
+            serviceType.FullName == "Microsoft.AspNetCore.Components.ComponentsActivitySource" ? null : services.GetService(serviceType);
+    }
+
     /// <summary>A context from the app's own factory: the model exactly as the running app builds it.</summary>
     public PortalDbContext CreateAppContext() => Get<IDbContextFactory<PortalDbContext>>().CreateDbContext();
 

@@ -17,7 +17,7 @@ public sealed class ReauthenticationDialogTests : PortalComponentTest
     public async Task AWrongPasswordIsShownOnTheFieldAndTheRightOneGivesTheActorAProofThatTheCircuitKeeps()
     {
         _portal = await PortalServices.CreateAsync();
-        Services.AddFallbackServiceProvider(_portal.Services);
+        Services.AddFallbackServiceProvider(_portal.ComponentServices);
         var organization = await _portal.Database.AddOrganizationAsync();
         var member = await _portal.Database.AddMemberWithPasswordAsync(_portal.Services, organization.Id, Password, MemberRank.Super);
         var host = Render<Radzen.Blazor.RadzenDialog>();
@@ -53,7 +53,7 @@ public sealed class ReauthenticationDialogTests : PortalComponentTest
     public async Task CancellingGivesNoActor()
     {
         _portal = await PortalServices.CreateAsync();
-        Services.AddFallbackServiceProvider(_portal.Services);
+        Services.AddFallbackServiceProvider(_portal.ComponentServices);
         var organization = await _portal.Database.AddOrganizationAsync();
         var member = await _portal.Database.AddMemberAsync(organization.Id, MemberRank.Super);
         var host = Render<Radzen.Blazor.RadzenDialog>();

@@ -11,7 +11,7 @@ namespace UserAdmin.Portal.Tests.Features.Api;
 /// <summary>The API as a whole: every endpoint is guarded by the API-key policy, and the OpenAPI document lists them all.</summary>
 public sealed class ApiSurfaceTests(PortalAppFactory app) : IClassFixture<PortalAppFactory>
 {
-    private IReadOnlyList<RouteEndpoint> ApiEndpoints() =>
+    private List<RouteEndpoint> ApiEndpoints() =>
         app.Services.GetRequiredService<EndpointDataSource>().Endpoints
             .OfType<RouteEndpoint>()
             .Where(e => (e.RoutePattern.RawText?.TrimStart('/') + "/").StartsWith("api/", StringComparison.OrdinalIgnoreCase))

@@ -9,6 +9,10 @@ namespace UserAdmin.Portal.Tests.Features.Api;
 /// <summary>Account-wide data and actions over the API: activation, deletion, properties, smartcards, computer usernames, primary group.</summary>
 public sealed class MemberAccountApiTests(PortalAppFactory app) : IClassFixture<PortalAppFactory>
 {
+    private static readonly string[] DomainName = [@"ACME\jdoe"];
+    private static readonly string[] TooShort = ["a"];
+    private static readonly string[] PlainName = ["jdoe"];
+
     private readonly ApiTestKit _kit = new(app);
 
     private Task<string> AccountVersionAsync(TestMember member) =>
@@ -62,7 +66,7 @@ public sealed class MemberAccountApiTests(PortalAppFactory app) : IClassFixture<
         await ApiTestKit.AssertOkAsync(await client.PutAsJsonAsync($"/api/v1/members/{target.AccountId}/smartcards",
             new { smartcards = new[] { new { number = "12345678", label = "badge" } }, accountVersion = await AccountVersionAsync(target) }));
         await ApiTestKit.AssertOkAsync(await client.PutAsJsonAsync($"/api/v1/members/{target.AccountId}/computer-usernames",
-            new { names = new[] { @"ACME\jdoe" }, accountVersion = await AccountVersionAsync(target) }));
+            new { names = DomainName, accountVersion = await AccountVersionAsync(target) }));
 
         var properties = await ApiTestKit.ReadJsonAsync(await client.GetAsync($"/api/v1/members/{target.AccountId}/properties"));
         var devices = await ApiTestKit.ReadJsonAsync(await client.GetAsync($"/api/v1/members/{target.AccountId}/devices"));
@@ -84,9 +88,9 @@ public sealed class MemberAccountApiTests(PortalAppFactory app) : IClassFixture<
             new { smartcards = new[] { new { number = "12ab" } }, accountVersion = version }), "smartcards[0].number");
         await ApiTestKit.AssertInvalidAsync(await client.PutAsJsonAsync($"/api/v1/members/{target.AccountId}/properties",
             new { properties = new[] { new { key = "9 bad", value = "x" } }, accountVersion = version }), "properties[0].key");
-        await ApiTestKit.AssertInvalidAsync(await client.PutAsJsonAsync($"/api/v1/members/{target.AccountId}/computer-usernames", new { names = new[] { "a" } }), "accountVersion");
+        await ApiTestKit.AssertInvalidAsync(await client.PutAsJsonAsync($"/api/v1/members/{target.AccountId}/computer-usernames", new { names = TooShort }), "accountVersion");
         await ApiTestKit.AssertProblemAsync(await client.PutAsJsonAsync($"/api/v1/members/{target.AccountId}/computer-usernames",
-            new { names = new[] { "jdoe" }, accountVersion = "stale" }), HttpStatusCode.Conflict);
+            new { names = PlainName, accountVersion = "stale" }), HttpStatusCode.Conflict);
         Assert.Empty(await MemberVerbsAsync(organization.Id));
     }
 

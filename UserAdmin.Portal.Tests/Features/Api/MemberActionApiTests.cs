@@ -15,7 +15,7 @@ public sealed class MemberActionApiTests(PortalAppFactory app) : IClassFixture<P
     private Task<Account> AccountAsync(TestMember member) =>
         _kit.Database.QueryAsync(db => db.Users.AsNoTracking().SingleAsync(a => a.Id == member.AccountId));
 
-    private async Task<string> PostAsync(HttpClient client, string path, HttpStatusCode expected = HttpStatusCode.OK)
+    private static async Task<string> PostAsync(HttpClient client, string path, HttpStatusCode expected = HttpStatusCode.OK)
     {
         using var response = await client.PostAsync(path, null);
         await ApiTestKit.AssertOkAsync(response, expected);

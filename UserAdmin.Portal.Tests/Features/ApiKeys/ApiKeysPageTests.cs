@@ -124,7 +124,7 @@ public sealed class ApiKeysPageTests : PortalComponentTest
     {
         var portal = await PortalServices.CreateAsync();
         _portals.Add(portal);
-        Services.AddFallbackServiceProvider(portal.Services);
+        Services.AddFallbackServiceProvider(portal.ComponentServices);
         var organization = await portal.Database.AddOrganizationAsync();
         var member = await portal.Database.AddMemberAsync(organization.Id, rank);
         SignInAs(member.AccountId, organization.Id, member.UserName);

@@ -16,7 +16,7 @@ public sealed class EmailSenderTests : IDisposable
     private readonly string _folder = Path.Combine(Path.GetTempPath(), "useradmin-portal-tests", "mail", Guid.NewGuid().ToString("N"));
     private readonly CapturingLoggerProvider _logs = new();
 
-    private EmailMessage Message(string displayName = "<script>alert('x')</script> & \"Zoë\"") =>
+    private static EmailMessage Message(string displayName = "<script>alert('x')</script> & \"Zoë\"") =>
         new EmailTemplates(Links).Activation(
             "zoe@example.org", displayName, "zoe.a", "Acme & <Sons>", Links.Activation(Guid.Empty, Token), new DateTime(2026, 11, 25, 14, 0, 0, DateTimeKind.Utc));
 

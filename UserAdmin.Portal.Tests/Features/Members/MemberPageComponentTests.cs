@@ -279,7 +279,7 @@ public sealed class MemberPageComponentTests : PortalComponentTest
     {
         var portal = await PortalServices.CreateAsync();
         _portals.Add(portal);
-        Services.AddFallbackServiceProvider(portal.Services);
+        Services.AddFallbackServiceProvider(portal.ComponentServices);
         var organization = await portal.Database.AddOrganizationAsync();
         var admin = await portal.Database.AddMemberAsync(organization.Id, MemberRank.Admin);
         return (portal, organization, admin);

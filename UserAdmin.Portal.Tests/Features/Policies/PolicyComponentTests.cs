@@ -122,7 +122,7 @@ public sealed class PolicyComponentTests : PortalComponentTest
     {
         var portal = await PortalServices.CreateAsync();
         _portals.Add(portal);
-        Services.AddFallbackServiceProvider(portal.Services);
+        Services.AddFallbackServiceProvider(portal.ComponentServices);
         var organization = await portal.Database.AddOrganizationAsync();
         var admin = await portal.Database.AddMemberAsync(organization.Id, rank);
         return (portal, organization, admin);

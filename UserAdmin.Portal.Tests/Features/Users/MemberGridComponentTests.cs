@@ -414,7 +414,7 @@ public sealed class MemberGridComponentTests : PortalComponentTest
     {
         var portal = await PortalServices.CreateAsync();
         _portals.Add(portal);
-        Services.AddFallbackServiceProvider(portal.Services);
+        Services.AddFallbackServiceProvider(portal.ComponentServices);
         var organization = await portal.Database.AddOrganizationAsync();
         var admin = await portal.Database.AddMemberAsync(organization.Id, MemberRank.Admin);
         return (portal, organization, admin);
@@ -598,8 +598,10 @@ public sealed class MemberGridComponentTests : PortalComponentTest
             .Add(x => x.Total, total)
             .Add(x => x.Navigate, navigate ?? (_ => { })));
 
+    private static readonly string[] PagerLabels = ["First page", "Previous page", "Next page", "Last page"];
+
     private static List<IElement> PagerButtons(IRenderedComponent<MemberPager> pager) =>
-        new[] { "First page", "Previous page", "Next page", "Last page" }.Select(label => Button(pager, label)).ToList();
+        PagerLabels.Select(label => Button(pager, label)).ToList();
 
     private static IElement Button(IRenderedComponent<MemberPager> pager, string label) => pager.Find($"button[aria-label='{label}']");
 

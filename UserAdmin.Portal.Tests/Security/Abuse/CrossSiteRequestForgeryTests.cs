@@ -41,7 +41,7 @@ public sealed class CrossSiteRequestForgeryTests(AbuseHost host) : IClassFixture
         return client;
     }
 
-    private async Task<bool> SignedInStillAsync(HttpClient client)
+    private static async Task<bool> SignedInStillAsync(HttpClient client)
     {
         using var home = await client.GetAsync("/");
         return home.StatusCode == HttpStatusCode.OK;

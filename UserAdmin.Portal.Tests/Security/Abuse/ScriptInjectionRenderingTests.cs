@@ -57,7 +57,7 @@ public sealed class ScriptInjectionRenderingTests : PortalComponentTest
     {
         var portal = await PortalServices.CreateAsync();
         _portals.Add(portal);
-        Services.AddFallbackServiceProvider(portal.Services);
+        Services.AddFallbackServiceProvider(portal.ComponentServices);
         var organization = await portal.Database.AddOrganizationAsync();
         var admin = await portal.Database.AddMemberAsync(organization.Id, MemberRank.Super);
         SignInAs(admin.AccountId, organization.Id, admin.UserName);

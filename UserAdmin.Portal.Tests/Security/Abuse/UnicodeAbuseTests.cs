@@ -21,7 +21,7 @@ public sealed class UnicodeAbuseTests(PortalAppFactory app) : IClassFixture<Port
 
     private static string Unique() => Guid.NewGuid().ToString("N")[..8];
 
-    private async Task<HttpResponseMessage> CreateAsync(HttpClient client, string userName, string? displayName = null) =>
+    private static async Task<HttpResponseMessage> CreateAsync(HttpClient client, string userName, string? displayName = null) =>
         await client.PostAsJsonAsync("/api/v1/members", new
         {
             userName,

@@ -118,7 +118,7 @@ public sealed class SignInService(
             .FirstOrDefaultAsync();
     }
 
-    private Task RecordAsync(Account account, Guid? organizationId, string? clientAddress, string verb, string title, bool system) =>
+    private Task<OperationResult<bool>> RecordAsync(Account account, Guid? organizationId, string? clientAddress, string verb, string title, bool system) =>
         runner.RunAsync<bool>(organizationId, clientAddress, async op =>
         {
             if (verb == "account.signed_in")

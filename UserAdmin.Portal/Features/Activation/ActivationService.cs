@@ -273,7 +273,7 @@ public sealed class ActivationService(
         op.Notify(ChangeEntities.Member, account.Id.ToString(), verb, record);
     }
 
-    private Task RecordDeliveryFailureAsync(Actor actor, Guid accountId, string userName, CancellationToken ct) =>
+    private Task<OperationResult<bool>> RecordDeliveryFailureAsync(Actor actor, Guid accountId, string userName, CancellationToken ct) =>
         runner.RunAsync<bool>(actor.OrganizationId, actor.ClientAddress, op =>
         {
             var record = op.Record(

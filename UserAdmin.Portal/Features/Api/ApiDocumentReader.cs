@@ -75,6 +75,8 @@ public sealed class ApiDocumentReader(EndpointDataSource endpoints, IServiceScop
     private static string? Text(JsonElement element, string name) =>
         element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+
     private static string? RequestExample(JsonElement operation, JsonElement schemas)
     {
         if (!operation.TryGetProperty("requestBody", out var body)
@@ -91,8 +93,12 @@ public sealed class ApiDocumentReader(EndpointDataSource endpoints, IServiceScop
             schema = resolved;
         }
 
-        return schema.TryGetProperty("example", out var example)
-            ? JsonSerializer.Serialize(example, new JsonSerializerOptions { WriteIndented = true })
+        // OpenAPI 3.1 lists a schema's examples in an array ("examples"); 3.0 had one ("example").
+        var example = schema.TryGetProperty("examples", out var examples) && examples.ValueKind == JsonValueKind.Array && examples.GetArrayLength() > 0
+            ? examples[0]
+            : schema.TryGetProperty("example", out var single) ? single : (JsonElement?)null;
+        return example is { } value
+            ? JsonSerializer.Serialize(value, Indented)
             : null;
     }
 }

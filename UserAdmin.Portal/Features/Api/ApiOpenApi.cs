@@ -1,6 +1,6 @@
+using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.OpenApi;
-using Microsoft.OpenApi.Any;
-using Microsoft.OpenApi.Models;
+using Microsoft.OpenApi;
 
 namespace UserAdmin.Portal.Features.Api;
 
@@ -24,12 +24,12 @@ internal sealed class ApiDocumentTransformer : IOpenApiDocumentTransformer
             In = ParameterLocation.Header,
             Name = "Authorization",
             Description = "ApiKey uap_<prefix>_<secret>",
-            Reference = new OpenApiReference { Type = ReferenceType.SecurityScheme, Id = ApiKeyDefaults.Scheme },
         };
         document.Components ??= new OpenApiComponents();
+        document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
         document.Components.SecuritySchemes[ApiKeyDefaults.Scheme] = scheme;
-        var requirement = new OpenApiSecurityRequirement { [scheme] = [] };
-        foreach (var operation in document.Paths.Values.SelectMany(p => p.Operations.Values))
+        var requirement = new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(ApiKeyDefaults.Scheme, document)] = [] };
+        foreach (var operation in document.Paths.Values.SelectMany(p => p.Operations?.Values ?? Enumerable.Empty<OpenApiOperation>()))
         {
             operation.Security = [requirement];
         }
@@ -41,49 +41,49 @@ internal sealed class ApiDocumentTransformer : IOpenApiDocumentTransformer
 /// <summary>Example values for the API's own request and response shapes.</summary>
 internal sealed class ApiExampleTransformer : IOpenApiSchemaTransformer
 {
-    private static readonly Dictionary<Type, Func<IOpenApiAny>> Examples = new()
+    private static readonly Dictionary<Type, Func<JsonNode>> Examples = new()
     {
-        [typeof(ApiCreateMember)] = () => new OpenApiObject
+        [typeof(ApiCreateMember)] = () => new JsonObject
         {
-            ["userName"] = new OpenApiString("jane.doe"),
-            ["email"] = new OpenApiString("jane.doe@example.org"),
-            ["firstName"] = new OpenApiString("Jane"),
-            ["lastName"] = new OpenApiString("Doe"),
-            ["password"] = new OpenApiString("correct-horse-battery-staple"),
-            ["mustChangePassword"] = new OpenApiBoolean(true),
+            ["userName"] = "jane.doe",
+            ["email"] = "jane.doe@example.org",
+            ["firstName"] = "Jane",
+            ["lastName"] = "Doe",
+            ["password"] = "correct-horse-battery-staple",
+            ["mustChangePassword"] = true,
         },
-        [typeof(ApiUpdateProfile)] = () => new OpenApiObject
+        [typeof(ApiUpdateProfile)] = () => new JsonObject
         {
-            ["firstName"] = new OpenApiString("Jane"),
-            ["lastName"] = new OpenApiString("Doe"),
-            ["displayName"] = new OpenApiString("Jane Doe"),
-            ["email"] = new OpenApiString("jane.doe@example.org"),
-            ["accountVersion"] = new OpenApiString("7c9e6679-7425-40de-944b-e07fc1f90ae7"),
+            ["firstName"] = "Jane",
+            ["lastName"] = "Doe",
+            ["displayName"] = "Jane Doe",
+            ["email"] = "jane.doe@example.org",
+            ["accountVersion"] = "7c9e6679-7425-40de-944b-e07fc1f90ae7",
         },
-        [typeof(ApiSetRank)] = () => new OpenApiObject { ["rank"] = new OpenApiString("Admin"), ["version"] = new OpenApiString("0f8fad5bd9cb469fa16570867728950e") },
-        [typeof(ApiSetTag)] = () => new OpenApiObject { ["tag"] = new OpenApiString("User"), ["version"] = new OpenApiString("0f8fad5bd9cb469fa16570867728950e") },
-        [typeof(ApiCreateGroup)] = () => new OpenApiObject { ["name"] = new OpenApiString("Help desk EMEA"), ["description"] = new OpenApiString("Password work for EMEA") },
-        [typeof(ApiChanged)] = () => new OpenApiObject { ["changed"] = new OpenApiBoolean(true) },
-        [typeof(ApiTemporaryPassword)] = () => new OpenApiObject
+        [typeof(ApiSetRank)] = () => new JsonObject { ["rank"] = "Admin", ["version"] = "0f8fad5bd9cb469fa16570867728950e" },
+        [typeof(ApiSetTag)] = () => new JsonObject { ["tag"] = "User", ["version"] = "0f8fad5bd9cb469fa16570867728950e" },
+        [typeof(ApiCreateGroup)] = () => new JsonObject { ["name"] = "Help desk EMEA", ["description"] = "Password work for EMEA" },
+        [typeof(ApiChanged)] = () => new JsonObject { ["changed"] = true },
+        [typeof(ApiTemporaryPassword)] = () => new JsonObject
         {
-            ["password"] = new OpenApiString("abcd-efgh-jkmn-pqrs"),
-            ["expiresAt"] = new OpenApiString("2026-12-01T12:00:00Z"),
+            ["password"] = "abcd-efgh-jkmn-pqrs",
+            ["expiresAt"] = "2026-12-01T12:00:00Z",
         },
-        [typeof(ApiMemberListItem)] = () => new OpenApiObject
+        [typeof(ApiMemberListItem)] = () => new JsonObject
         {
-            ["id"] = new OpenApiString("3f2504e0-4f89-11d3-9a0c-0305e82c3301"),
-            ["userName"] = new OpenApiString("jane.doe"),
-            ["email"] = new OpenApiString("jane.doe@example.org"),
-            ["displayName"] = new OpenApiString("Jane Doe"),
-            ["rank"] = new OpenApiString("Regular"),
-            ["tag"] = new OpenApiString("User"),
-            ["status"] = new OpenApiString("Active"),
-            ["groups"] = new OpenApiString("Help desk"),
-            ["createdAt"] = new OpenApiString("2026-11-01T09:30:00Z"),
-            ["lastSignInAt"] = new OpenApiString("2026-11-29T08:02:11Z"),
-            ["emailConfirmed"] = new OpenApiBoolean(true),
-            ["mustChangePassword"] = new OpenApiBoolean(false),
-            ["deviceStatus"] = new OpenApiString("Registered"),
+            ["id"] = "3f2504e0-4f89-11d3-9a0c-0305e82c3301",
+            ["userName"] = "jane.doe",
+            ["email"] = "jane.doe@example.org",
+            ["displayName"] = "Jane Doe",
+            ["rank"] = "Regular",
+            ["tag"] = "User",
+            ["status"] = "Active",
+            ["groups"] = "Help desk",
+            ["createdAt"] = "2026-11-01T09:30:00Z",
+            ["lastSignInAt"] = "2026-11-29T08:02:11Z",
+            ["emailConfirmed"] = true,
+            ["mustChangePassword"] = false,
+            ["deviceStatus"] = "Registered",
         },
     };
 
@@ -91,7 +91,7 @@ internal sealed class ApiExampleTransformer : IOpenApiSchemaTransformer
     {
         if (Examples.TryGetValue(context.JsonTypeInfo.Type, out var example))
         {
-            schema.Example = example();
+            schema.Examples = [example()];
         }
 
         return Task.CompletedTask;

@@ -107,7 +107,10 @@ public sealed partial class GroupService(OperationRunner runner, IDbContextFacto
 
         if (after is not null)
         {
+            // Translated to SQL's binary comparison, the same order as the keyset's index.
+#pragma warning disable CA1309
             query = query.Where(x => string.Compare(x.UserName, after) > 0);
+#pragma warning restore CA1309
         }
 
         var rows = await query.OrderBy(x => x.UserName).Take(pageSize)
@@ -322,10 +325,12 @@ public sealed partial class GroupService(OperationRunner runner, IDbContextFacto
     private static Task<bool> NameTakenAsync(PortalDbContext db, Guid organizationId, string name, Guid? except, CancellationToken ct)
     {
         // SQLite's lower() folds ASCII only; so does the comparison it stands for here.
-#pragma warning disable CA1862 // string.Equals with a comparison type does not translate to SQL
         var lower = name.ToLowerInvariant();
+        // Inside the query ToLower() becomes SQL lower(), which knows no culture; string.Equals with a comparison type
+        // does not translate at all.
+#pragma warning disable CA1862, CA1304, CA1311
         return db.Groups.AnyAsync(g => g.OrganizationId == organizationId && g.Name.ToLower() == lower && g.Id != except, ct);
-#pragma warning restore CA1862
+#pragma warning restore CA1862, CA1304, CA1311
     }
 
     private static async Task<OperationResult?> ViewerAsync(PortalDbContext db, Actor actor, CancellationToken ct)

@@ -91,7 +91,10 @@ public sealed class PolicyService(OperationRunner runner, IDbContextFactory<Port
             .Select(m => new { m.AccountId, m.Rank, m.Account!.UserName, m.Account.DisplayName });
         if (after is not null)
         {
+            // Translated to SQL's binary comparison, the same order as the keyset's index.
+#pragma warning disable CA1309
             query = query.Where(x => string.Compare(x.UserName, after) > 0);
+#pragma warning restore CA1309
         }
 
         var rows = await query.OrderBy(x => x.UserName).Take(pageSize)
@@ -259,10 +262,12 @@ public sealed class PolicyService(OperationRunner runner, IDbContextFactory<Port
     private static Task<bool> NameTakenAsync(PortalDbContext db, Guid organizationId, string name, Guid? except, CancellationToken ct)
     {
         // SQLite's lower() folds ASCII only; so does the comparison it stands for here.
-#pragma warning disable CA1862 // string.Equals with a comparison type does not translate to SQL
         var lower = name.ToLowerInvariant();
+        // Inside the query ToLower() becomes SQL lower(), which knows no culture; string.Equals with a comparison type
+        // does not translate at all.
+#pragma warning disable CA1862, CA1304, CA1311
         return db.Policies.AnyAsync(p => p.OrganizationId == organizationId && p.Name.ToLower() == lower && p.Id != except, ct);
-#pragma warning restore CA1862
+#pragma warning restore CA1862, CA1304, CA1311
     }
 
     private static async Task<(ActingMember? Viewer, OperationResult? Refusal)> ViewerAsync(PortalDbContext db, Actor actor, CancellationToken ct)

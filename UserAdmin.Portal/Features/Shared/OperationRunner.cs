@@ -23,7 +23,7 @@ public sealed class OperationRunner(
     IServiceScopeFactory scopeFactory,
     IChangeNotifier notifier,
     TimeProvider clock,
-    ILogger<OperationRunner> logger)
+    ILogger<OperationRunner> logger) : IDisposable
 {
     /// <summary>How long an operation waits for its turn to write before it is refused as busy.</summary>
     public static readonly TimeSpan WriterWait = TimeSpan.FromSeconds(30);
@@ -452,4 +452,6 @@ public sealed class OperationRunner(
 
         public bool TryAbandon() => Interlocked.CompareExchange(ref _state, 2, 0) == 0;
     }
+
+    public void Dispose() => _writer.Dispose();
 }

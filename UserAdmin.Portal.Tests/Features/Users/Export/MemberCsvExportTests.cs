@@ -11,6 +11,8 @@ namespace UserAdmin.Portal.Tests.Features.Users.Export;
 
 public sealed class MemberCsvExportTests(PortalServices portal) : IClassFixture<PortalServices>, IDisposable
 {
+    private static readonly string[] MixedCaseNames = ["beta", "Alpha"];
+
     private readonly CapturingLoggerProvider _logs = new();
     private ILoggerFactory? _loggerFactory;
 
@@ -85,7 +87,7 @@ public sealed class MemberCsvExportTests(PortalServices portal) : IClassFixture<
         await Database.ExecuteAsync(async db =>
         {
             await db.Memberships.Where(m => m.Id == member.MembershipId).ExecuteUpdateAsync(s => s.SetProperty(m => m.Tag, MemberTag.Guest));
-            foreach (var name in new[] { "beta", "Alpha" })
+            foreach (var name in MixedCaseNames)
             {
                 var group = new Group { Id = Guid.NewGuid(), OrganizationId = organization.Id, Name = name, CreatedAt = DateTime.UtcNow };
                 db.Groups.Add(group);
