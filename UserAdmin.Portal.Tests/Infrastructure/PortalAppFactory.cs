@@ -30,6 +30,15 @@ public class PortalAppFactory : WebApplicationFactory<Program>, IAsyncLifetime
         // That cannot redirect the file sink, so it is dropped on purpose: factory-hosted tests write no log files
         // (every entry is still captured in Logs). PortalServices with a server redirects the file instead.
         _settings["Serilog:WriteTo:1"] = "";
+
+        // Every level reaches Logs: Serilog is the app's logger factory and hands its events on to added loggers, so
+        // its own levels open fully here, and the console sink is dropped as the file sink is.
+        _settings["Serilog:WriteTo:0"] = "";
+        _settings["Serilog:MinimumLevel:Default"] = "Verbose";
+        foreach (var source in new[] { "Microsoft", "Microsoft.Hosting.Lifetime", "Microsoft.AspNetCore.Hosting.Diagnostics", "Microsoft.EntityFrameworkCore", "System" })
+        {
+            _settings[$"Serilog:MinimumLevel:Override:{source}"] = "Verbose";
+        }
         adjust?.Invoke(_settings);
     }
 
@@ -73,11 +82,7 @@ public class PortalAppFactory : WebApplicationFactory<Program>, IAsyncLifetime
             builder.ConfigureServices(_services);
         }
 
-        builder.ConfigureLogging(logging =>
-        {
-            logging.AddProvider(Logs);
-            logging.AddFilter<CapturingLoggerProvider>(null, LogLevel.Trace);
-        });
+        builder.ConfigureLogging(logging => logging.AddProvider(Logs));
     }
 
     public override async ValueTask DisposeAsync()

@@ -4,44 +4,39 @@ namespace UserAdmin.Portal.Hosting;
 
 internal static class LoggingExtensions
 {
-    /// <summary>Serilog from the "Serilog" section (console and rolling file), replacing the default providers.</summary>
+    /// <summary>
+    /// Serilog from the "Serilog" section (console and rolling file) as the app's only logger factory. Loggers added
+    /// to the host afterwards (a test's capturing provider) receive every event that passes Serilog's levels.
+    /// </summary>
     public static void AddPortalLogging(this WebApplicationBuilder builder)
     {
-        var logger = new LoggerConfiguration()
-            .ReadFrom.Configuration(builder.Configuration)
-            .Enrich.FromLogContext()
-            .CreateLogger();
         builder.Logging.ClearProviders();
-        builder.Logging.AddSerilog(logger, dispose: true);
+        builder.Services.AddSerilog(
+            (services, logger) => logger
+                .ReadFrom.Configuration(builder.Configuration)
+                .ReadFrom.Services(services)
+                .Enrich.FromLogContext(),
+            // The host's logger stays the host's: Serilog's static Log.Logger is left alone, so two hosts in one process
+            // (tests, benchmarks) never write through each other's sinks.
+            preserveStaticLogger: true,
+            writeToProviders: true);
     }
 
     /// <summary>
-    /// One line per request: method, path, status, time. Never the query string or the body, where tokens and
-    /// passwords travel.
+    /// One line per request: method, path, status, time (Serilog's request logging). Never the query string or the
+    /// body, where tokens and passwords travel. A circuit's long-lived connection under /_blazor is not a request
+    /// anyone reads a line for.
     /// </summary>
     public static IApplicationBuilder UseRequestLogging(this IApplicationBuilder app)
     {
-        var logger = app.ApplicationServices.GetRequiredService<ILoggerFactory>().CreateLogger("UserAdmin.Portal.Requests");
-        return app.Use(async (context, next) =>
-        {
-            var started = System.Diagnostics.Stopwatch.GetTimestamp();
-            try
+        var logger = app.ApplicationServices.GetRequiredService<Serilog.ILogger>();
+        return app.UseWhen(
+            context => !context.Request.Path.StartsWithSegments("/_blazor"),
+            branch => branch.UseSerilogRequestLogging(options =>
             {
-                await next();
-            }
-            finally
-            {
-                var elapsed = System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-                if (!context.Request.Path.StartsWithSegments("/_blazor"))
-                {
-                    logger.LogInformation(
-                        "HTTP {Method} {Path} responded {StatusCode} in {Elapsed:0.0} ms",
-                        context.Request.Method,
-                        context.Request.Path.Value,
-                        context.Response.StatusCode,
-                        elapsed);
-                }
-            }
-        });
+                options.Logger = logger;
+                options.MessageTemplate = "HTTP {RequestMethod:l} {RequestPath:l} responded {StatusCode} in {Elapsed:0.0} ms";
+                options.IncludeQueryInRequestPath = false;
+            }));
     }
 }
