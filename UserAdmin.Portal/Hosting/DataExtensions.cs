@@ -20,9 +20,7 @@ internal static class DataExtensions
     public static void ConfigureSqlite(DbContextOptionsBuilder options, string connectionString) =>
         options
             .UseSqlite(connectionString)
-            .AddInterceptors(SqlitePragmas.Instance)
-            // Migrations are hand-written without a model snapshot; MigrationsMatchTheModel checks them instead.
-            .ConfigureWarnings(w => w.Ignore(RelationalEventId.PendingModelChangesWarning));
+            .AddInterceptors(SqlitePragmas.Instance);
 
     /// <summary>Creates the database file's folder, so a fresh checkout starts without any setup.</summary>
     private static string PrepareConnectionString(string connectionString)

@@ -6,8 +6,8 @@ using Microsoft.EntityFrameworkCore.Migrations;
 namespace UserAdmin.Portal.Data.Migrations;
 
 /// <summary>
-/// Written by hand in the shape `dotnet ef migrations add` produces (the Design package cannot restore here;
-/// docs/decisions/0002-hand-written-migrations.md). MigrationsMatchTheModel guards against drift.
+/// The schema's first part, written by hand in the shape `dotnet ef migrations add` produces; the migrations up to
+/// <c>Baseline</c> are all hand-written, every later one is generated (docs/decisions/0002-generated-migrations.md).
 /// </summary>
 [DbContext(typeof(PortalDbContext))]
 [Migration("20261122080000_Initial")]

@@ -8,7 +8,7 @@ namespace UserAdmin.Portal.Data.Migrations;
 /// <summary>
 /// Two-character searches on the name sort, in name order without sorting the matches (MemberQueryService):
 /// the first two letters of the username and of the email, then the display name. Expression indexes, so only
-/// this migration can describe them (the drift test leaves IX_MemberDirectory_Prefix_* out). The expression leads,
+/// this migration can describe them (the model has no form for them). The expression leads,
 /// so a query on the organization alone can never pick these indexes over a sort index.
 /// </summary>
 [DbContext(typeof(PortalDbContext))]

@@ -11,7 +11,7 @@ namespace UserAdmin.Portal.Data.Migrations;
 /// MemberDirectory keep it exact in the writer's transaction, so a filtered total without a search or group is a
 /// sum over at most a few hundred rows instead of a count over a million (MemberQueryService.CountAsync). Lockout
 /// depends on the clock, so those few members are counted from the index when a status filter needs them.
-/// Migration-only: the drift test leaves MemberCounts* out.
+/// Migration-only: the model does not map MemberCounts.
 /// </summary>
 [DbContext(typeof(PortalDbContext))]
 [Migration("20261122140000_MemberCounts")]

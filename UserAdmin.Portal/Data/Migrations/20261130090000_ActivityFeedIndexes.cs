@@ -9,8 +9,8 @@ namespace UserAdmin.Portal.Data.Migrations;
 /// The org-wide activity page: the feed's indexes end in (OccurredAt, Id), its order, so each filter alone or with a
 /// time range reads one index range; <c>ActivitySearch</c> is an FTS5 trigram index over titles (external content:
 /// the titles are not stored twice) that triggers keep in the writer's transaction; and records become append-only
-/// in the database itself (an UPDATE is refused; only retention deletes). Migration-only objects: the drift test
-/// leaves ActivitySearch* out.
+/// in the database itself (an UPDATE is refused; only retention deletes). The search table and the
+/// triggers are migration-only: the model does not describe them.
 /// </summary>
 [DbContext(typeof(PortalDbContext))]
 [Migration("20261130090000_ActivityFeedIndexes")]
