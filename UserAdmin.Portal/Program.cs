@@ -1,44 +1,8 @@
 using UserAdmin.Portal.Hosting;
 
-if (args is ["benchmark", "grid", ..])
-{
-    return await UserAdmin.Portal.Benchmarks.GridBenchmark.RunAsync(args);
-}
-
-if (args is ["benchmark", "activity", ..])
-{
-    return await UserAdmin.Portal.Benchmarks.ActivityBenchmark.RunAsync(args);
-}
-
-if (args is ["benchmark", "bulk", ..])
-{
-    return await UserAdmin.Portal.Benchmarks.BulkBenchmark.MainAsync(args);
-}
-
-if (args is ["benchmark", "api", ..])
-{
-    return await UserAdmin.Portal.Benchmarks.ApiBenchmark.MainAsync(args);
-}
-
-if (args is ["load", "api", ..])
-{
-    return await UserAdmin.Portal.Benchmarks.ApiLoad.MainAsync(args);
-}
-
-if (args is ["benchmark", "import", ..])
-{
-    return await UserAdmin.Portal.Benchmarks.ImportBenchmark.MainAsync(args);
-}
-
-if (args is [UserAdmin.Portal.Hosting.BulkFaultCommand.Name, ..])
-{
-    // Test-only: the crash-in-a-bulk-action fault test runs this as a child process and kills it.
-    return await UserAdmin.Portal.Hosting.BulkFaultCommand.MainAsync(args);
-}
-
 if (args is ["backup" or "restore", ..])
 {
-    return await UserAdmin.Portal.Hosting.PortalBackup.MainAsync(args);
+    return await PortalBackup.MainAsync(args);
 }
 
 try

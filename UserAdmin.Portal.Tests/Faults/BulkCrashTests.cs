@@ -9,9 +9,9 @@ using UserAdmin.Portal.Benchmarks;
 namespace UserAdmin.Portal.Tests.Faults;
 
 /// <summary>
-/// A bulk action whose process is killed part-way: the real portal executable runs its test-only <c>fault-bulk</c>
-/// command (suspend everyone, in batches of 500) as a child process, and the test kills it as soon as the database
-/// shows committed batches, while later batches are still being written.
+/// A bulk action whose process is killed part-way: the benchmarks executable runs its test-only <c>fault-bulk</c>
+/// command (suspend everyone through the portal's real BulkMemberService, in batches of 500) as a child process, and
+/// the test kills it as soon as the database shows committed batches, while later batches are still being written.
 /// </summary>
 public sealed class BulkCrashTests(ITestOutputHelper log) : IDisposable
 {
@@ -82,35 +82,35 @@ public sealed class BulkCrashTests(ITestOutputHelper log) : IDisposable
 
     private static Process StartBulk(string database)
     {
-        var start = new ProcessStartInfo(PortalExecutable())
+        var start = new ProcessStartInfo(BenchmarksExecutable())
         {
             WorkingDirectory = Path.GetDirectoryName(database)!,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var arg in new[] { "fault-bulk", database, BenchmarkDatabase.OrganizationId.ToString(), BenchmarkDatabase.AdminId.ToString() })
+        foreach (var arg in new[] { BulkFaultCommand.Name, database, BenchmarkDatabase.OrganizationId.ToString(), BenchmarkDatabase.AdminId.ToString() })
         {
             start.ArgumentList.Add(arg);
         }
 
-        return Process.Start(start) ?? throw new InvalidOperationException("The portal did not start.");
+        return Process.Start(start) ?? throw new InvalidOperationException("The fault-bulk command did not start.");
     }
 
-    /// <summary>The portal's apphost, built by the ProjectReference in this test assembly's configuration.</summary>
-    private static string PortalExecutable()
+    /// <summary>The benchmarks project's apphost, built by the ProjectReference in this test assembly's configuration.</summary>
+    private static string BenchmarksExecutable()
     {
         var configuration = typeof(BulkCrashTests).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
-            var path = Path.Combine(dir.FullName, "UserAdmin.Portal", "bin", configuration, "net10.0", "UserAdmin.Portal");
+            var path = Path.Combine(dir.FullName, "UserAdmin.Portal.Benchmarks", "bin", configuration, "net10.0", "UserAdmin.Portal.Benchmarks");
             if (File.Exists(path))
             {
                 return path;
             }
         }
 
-        throw new InvalidOperationException($"No portal executable ({configuration}) above {AppContext.BaseDirectory}: build the solution first.");
+        throw new InvalidOperationException($"No UserAdmin.Portal.Benchmarks executable ({configuration}) above {AppContext.BaseDirectory}: build the solution first.");
     }
 
     private sealed record MemberState(Guid AccountId, bool IsSuspended, string Version, string SecurityStamp, bool DirectorySuspended);

@@ -17,7 +17,7 @@ internal static class ApiLoad
 {
     private const double P95TargetMs = 200;
 
-    /// <summary>`dotnet run -c Release --project UserAdmin.Portal -- load api [--size 100000] [--clients 200] [--seconds 60] [--threads 2] [--warmup 20]`</summary>
+    /// <summary>`dotnet run -c Release --project UserAdmin.Portal.Benchmarks -- load api [--size 100000] [--clients 200] [--seconds 60] [--threads 2] [--warmup 20]`</summary>
     public static async Task<int> MainAsync(string[] args)
     {
         var size = ApiBenchmark.Option(args, "--size", 100_000);

@@ -13,7 +13,7 @@ using UserAdmin.Portal.Hosting;
 namespace UserAdmin.Portal.Benchmarks;
 
 /// <summary>
-/// `dotnet run -c Release --project UserAdmin.Portal -- benchmark grid [--sizes 10000,100000,1000000] [--rebuild]`
+/// `dotnet run -c Release --project UserAdmin.Portal.Benchmarks -- grid [--sizes 10000,100000,1000000] [--rebuild]`
 /// Times the user grid's query path — the same MemberQueryService the page calls — next to the identical SQL on a
 /// raw connection with the same pragmas, on the same file, in the same run, and prints median and p95 with the
 /// ratio service ÷ raw.
@@ -42,7 +42,7 @@ internal static class GridBenchmark
         }
 
         Console.WriteLine();
-        Console.WriteLine("The 10k bulk force-change and the 100k CSV import have their own commands: `benchmark bulk`, `benchmark import`.");
+        Console.WriteLine("The 10k bulk force-change and the 100k CSV import have their own commands: `bulk`, `import`.");
         return 0;
     }
 

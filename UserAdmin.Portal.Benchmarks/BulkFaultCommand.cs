@@ -1,11 +1,12 @@
 using System.Globalization;
 using UserAdmin.Portal.Features.Shared;
 using UserAdmin.Portal.Features.Users;
+using UserAdmin.Portal.Hosting;
 
-namespace UserAdmin.Portal.Hosting;
+namespace UserAdmin.Portal.Benchmarks;
 
 /// <summary>
-/// Test-only, not for operators: <c>UserAdmin.Portal fault-bulk &lt;database&gt; &lt;organizationId&gt; &lt;actorAccountId&gt;</c>
+/// Test-only: <c>UserAdmin.Portal.Benchmarks fault-bulk &lt;database&gt; &lt;organizationId&gt; &lt;actorAccountId&gt;</c>
 /// suspends every member of the organization through the real <see cref="BulkMemberService"/> (batches of 500, one
 /// transaction each), printing <c>batch-committed N/M</c> after each. The crash test in
 /// <c>UserAdmin.Portal.Tests/Faults</c> runs it as a child process and kills it part-way, then checks that every member

@@ -19,7 +19,7 @@ internal static class ImportBenchmark
     private const int Organization = 10_000;
     private static readonly Guid HelpDeskGroupId = Guid.Parse("0b5e0000-0000-4000-8000-0000000000a1");
 
-    /// <summary>`dotnet run -c Release --project UserAdmin.Portal -- benchmark import [--size 100000] [--runs 3]`</summary>
+    /// <summary>`dotnet run -c Release --project UserAdmin.Portal.Benchmarks -- import [--size 100000] [--runs 3]`</summary>
     public static async Task<int> MainAsync(string[] args)
     {
         var size = Option(args, "--size", 100_000);

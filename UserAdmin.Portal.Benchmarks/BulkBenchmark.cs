@@ -16,7 +16,7 @@ internal static class BulkBenchmark
 {
     public const int Members = 10_000;
 
-    /// <summary>`dotnet run -c Release --project UserAdmin.Portal -- benchmark bulk [--size 100000]`</summary>
+    /// <summary>`dotnet run -c Release --project UserAdmin.Portal.Benchmarks -- bulk [--size 100000]`</summary>
     public static async Task<int> MainAsync(string[] args)
     {
         var i = Array.IndexOf(args, "--size");

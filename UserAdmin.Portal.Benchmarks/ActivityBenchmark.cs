@@ -11,7 +11,7 @@ using UserAdmin.Portal.Hosting;
 namespace UserAdmin.Portal.Benchmarks;
 
 /// <summary>
-/// `dotnet run -c Release --project UserAdmin.Portal -- benchmark activity [--size 5000000] [--rebuild]`
+/// `dotnet run -c Release --project UserAdmin.Portal.Benchmarks -- activity [--size 5000000] [--rebuild]`
 /// Times the activity page's query path — ActivityFeedService.ListAsync, as the page calls it — next to the same
 /// statements on a raw connection with the same pragmas (the cursor's key, the username lookup, the search probe, the
 /// page), on one file built in bulk, and prints median and p95 with the ratio service ÷ raw.

@@ -61,7 +61,7 @@ internal static class ApiBenchmark
         return (admin, created.Value ?? throw new InvalidOperationException($"Creating the {name} key failed: {created.Message}"));
     }
 
-    /// <summary>`dotnet run -c Release --project UserAdmin.Portal -- benchmark api [--size 100000] [--seconds 10] [--connections 16] [--threads 2] [--warmup 20] [--breakdown] [--only list,get,update]`</summary>
+    /// <summary>`dotnet run -c Release --project UserAdmin.Portal.Benchmarks -- api [--size 100000] [--seconds 10] [--connections 16] [--threads 2] [--warmup 20] [--breakdown] [--only list,get,update]`</summary>
     public static async Task<int> MainAsync(string[] args)
     {
         var size = Option(args, "--size", 100_000);
@@ -85,7 +85,7 @@ internal static class ApiBenchmark
         await baseline.StartAsync(baselineUrl);
 
         var keys = portal.Services.GetRequiredService<ApiKeyService>();
-        var (admin, key) = await CreateKeyAsync(portal.Services, "benchmark api", TimeSpan.FromHours(1));
+        var (admin, key) = await CreateKeyAsync(portal.Services, "api benchmark", TimeSpan.FromHours(1));
         var authorization = $"ApiKey {key.Key}";
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
