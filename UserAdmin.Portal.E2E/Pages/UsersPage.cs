@@ -89,9 +89,8 @@ public sealed class UsersPage(IPage page, string baseUrl)
     /// <summary>
     /// Does something that moves the grid to another address, then waits for the rows of that address. Blazor
     /// navigates in the page with pushState; the wait asks the page itself whether location.href has moved rather than
-    /// listening for Playwright's navigation event. Session 5 saw the address "never move" about once per CI run while
-    /// waiting on the event, and an action repeated after 10 s then took effect twice (a sort came out descending):
-    /// the first action was not lost, only slow or unseen. So the action is never repeated here.
+    /// listening for Playwright's navigation event, which can go unseen after a pushState. The action is never
+    /// repeated: a slow first action still takes effect, and a repeated sort would come out descending.
     /// </summary>
     private async Task ChangeViewAsync(Func<Task> action)
     {

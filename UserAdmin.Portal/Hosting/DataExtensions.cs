@@ -73,7 +73,8 @@ internal sealed class SqlitePragmas : DbConnectionInterceptor
     /// Every other connection reads through read calls (<c>mmap_size = 0</c>). In WAL mode a connection that finds a
     /// commit newer than its last read drops its whole memory map and maps the file again; with a map on every pooled
     /// connection, every write under load made each of them unmap (page tables torn down, TLBs flushed on every core)
-    /// and fault the pages back in. Mixed API load: 410 → 1,735 answers per second, 4.1 → 1.0 ms of CPU each.
+    /// and fault the pages back in. Under mixed API load, maps on every connection allow 410 answers per second at
+    /// 4.1 ms of CPU each; without them, 1,735 at 1.0 ms.
     /// </summary>
     public static readonly string Sql =
         "PRAGMA busy_timeout = 5000; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA mmap_size = 0;"
