@@ -1,4 +1,5 @@
 using System.Net;
+using UserAdmin.Portal.Hosting;
 using UserAdmin.Portal.Tests.Infrastructure;
 
 namespace UserAdmin.Portal.Tests.Hosting;
@@ -76,4 +77,29 @@ public sealed class LoggingTests
 
             return text.Contains(line, StringComparison.Ordinal) ? text : null;
         }, $"the log file to show \"{line}\"");
+}
+
+/// <summary>A client that leaves mid-request: the request ends as 499, not as a failure.</summary>
+public sealed class AbandonedRequestTests
+{
+    [Fact]
+    public async Task WorkCancelledBecauseTheClientLeftEndsAs499WithoutAnError()
+    {
+        using var left = new CancellationTokenSource();
+        var context = new DefaultHttpContext { RequestAborted = left.Token };
+        await left.CancelAsync();
+
+        await LoggingExtensions.EndAbandonedRequestsAsync(context, c => Task.FromCanceled(c.RequestAborted));
+
+        Assert.Equal(LoggingExtensions.ClientClosedRequest, context.Response.StatusCode);
+    }
+
+    [Fact]
+    public async Task ACancellationWhileTheClientIsStillThereIsNotSwallowed()
+    {
+        var context = new DefaultHttpContext();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
+            LoggingExtensions.EndAbandonedRequestsAsync(context, _ => throw new OperationCanceledException()));
+    }
 }

@@ -19,7 +19,9 @@ internal static class DataExtensions
 
     public static void ConfigureSqlite(DbContextOptionsBuilder options, string connectionString) =>
         options
-            .UseSqlite(connectionString)
+            // A collection in a query (ids.Contains(x.Id)) goes to SQLite as one JSON parameter read by json_each, as a
+            // join the planner drives from the list, instead of EF's default of one parameter per element.
+            .UseSqlite(connectionString, sqlite => sqlite.UseParameterizedCollectionMode(ParameterTranslationMode.Parameter))
             .AddInterceptors(SqlitePragmas.Instance);
 
     /// <summary>Creates the database file's folder, so a fresh checkout starts without any setup.</summary>

@@ -32,11 +32,37 @@ internal static class LoggingExtensions
         var logger = app.ApplicationServices.GetRequiredService<Serilog.ILogger>();
         return app.UseWhen(
             context => !context.Request.Path.StartsWithSegments("/_blazor"),
-            branch => branch.UseSerilogRequestLogging(options =>
+            branch =>
             {
-                options.Logger = logger;
-                options.MessageTemplate = "HTTP {RequestMethod:l} {RequestPath:l} responded {StatusCode} in {Elapsed:0.0} ms";
-                options.IncludeQueryInRequestPath = false;
-            }));
+                branch.UseSerilogRequestLogging(options =>
+                {
+                    options.Logger = logger;
+                    options.MessageTemplate = "HTTP {RequestMethod:l} {RequestPath:l} responded {StatusCode} in {Elapsed:0.0} ms";
+                    options.IncludeQueryInRequestPath = false;
+                });
+                branch.Use(EndAbandonedRequestsAsync);
+            });
+    }
+
+    /// <summary>Status 499 (nginx's "client closed request") for a request whose client left before its answer.</summary>
+    public const int ClientClosedRequest = 499;
+
+    /// <summary>
+    /// A client that leaves mid-request cancels the request's work; that is not a failure of the portal. Its line says
+    /// 499 at Information, without an exception, instead of an error with a stack trace.
+    /// </summary>
+    internal static async Task EndAbandonedRequestsAsync(HttpContext context, RequestDelegate next)
+    {
+        try
+        {
+            await next(context);
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            if (!context.Response.HasStarted)
+            {
+                context.Response.StatusCode = ClientClosedRequest;
+            }
+        }
     }
 }
