@@ -84,6 +84,36 @@ public sealed class VirtoolCompatTests(PortalAppFactory app) : IClassFixture<Por
     }
 
     [Fact]
+    public async Task AUsersPermissionsListEveryPermissionOfTheOrganizationAsHeldOrNot()
+    {
+        var (organization, admin, _) = await _kit.MemberWithKeyAsync(MemberRank.Admin);
+        var keys = app.Services.GetRequiredService<ApplicationPermissionService>();
+        var groups = app.Services.GetRequiredService<GroupService>();
+        Assert.True((await keys.AddPresetAsync(admin.Actor, PermissionPresets.Virtool)).Succeeded);
+        Assert.True((await keys.AddAsync(admin.Actor, "export_report", "Not Virtool's")).Succeeded);
+        var lab = await groups.CreateAsync(admin.Actor, "lab", "");
+        // Granting an application permission, or a group that grants one, takes a SUPER (ADMIN holds only the portal's
+        // permissions by rank).
+        var super = await _kit.Database.AddMemberAsync(organization.Id, MemberRank.Super);
+        Assert.True((await groups.SetPermissionsAsync(super.Actor, lab.Value, ["create_sample", "upload_file"])).Succeeded);
+        var fred = await _kit.Database.AddMemberAsync(organization.Id);
+        using var client = _kit.Client(await _kit.KeyForAsync(super));
+        await JsonAsync(await client.PostAsJsonAsync($"{Base}/{fred.UserName}/group", new { group_id = "lab" }), HttpStatusCode.Created);
+
+        var permissions = (await JsonAsync(await client.GetAsync($"{Base}/{fred.UserName}"))).GetProperty("permissions")
+            .EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetBoolean());
+        var listed = (await JsonAsync(await client.GetAsync(Base))).EnumerateArray()
+            .Single(u => u.GetProperty("id").GetString() == admin.UserName).GetProperty("permissions");
+
+        var every = PortalPermissions.All.Concat(PermissionPresets.Virtool.Permissions.Select(p => p.Key)).Append("export_report").Distinct().Order(StringComparer.Ordinal);
+        Assert.Equal(every, permissions.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(["create_sample", "upload_file"], permissions.Where(p => p.Value).Select(p => p.Key).Order(StringComparer.Ordinal));
+        Assert.Equal(every, listed.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
+        Assert.True(listed.GetProperty(PortalPermissions.ManageUsers).GetBoolean());
+        Assert.False(listed.GetProperty("cancel_job").GetBoolean());
+    }
+
+    [Fact]
     public async Task TheRefusalsComeInVirtoolsShape()
     {
         var (organization, admin, key) = await _kit.MemberWithKeyAsync(MemberRank.Admin);

@@ -137,6 +137,8 @@ public sealed class ServiceAuthorizationMatrixTests(AuthorizationWorld world) : 
                 Assert.True((await w.Get<ApplicationPermissionService>().AddAsync(w.Super.Actor, key, "")).Succeeded);
                 return key;
             }),
+        new("application-permission.preset", Needs.ManageGroups, async (w, a, _) => await w.Get<ApplicationPermissionService>().AddPresetAsync(a, PermissionPresets.Virtool),
+            Cross: Cross.OwnOrganization),
         new("policy.create", Needs.ManageGroups, async (w, a, _) => await w.Get<PolicyService>().CreateAsync(a, Unique("policy"), ""), Cross: Cross.OwnOrganization),
         new("policy.rename", Needs.ManageGroups, async (w, a, t) => await w.Get<PolicyService>().UpdateAsync(a, t.PolicyId, Unique("renamed"), "")),
         new("policy.delete", Needs.ManageGroups, async (w, a, t) => await w.Get<PolicyService>().DeleteAsync(a, t.PolicyId)),
@@ -239,7 +241,7 @@ public sealed class ServiceAuthorizationMatrixTests(AuthorizationWorld world) : 
             "ActivationService.SendActivationAsync", "ActivationService.DeactivateAsync", "ActivationService.ReactivateAsync",
             "MemberDeviceService.ReplaceSmartcardsAsync", "MemberDeviceService.ReplaceComputerUsernamesAsync", "BulkMemberService.ApplyAsync",
             "MemberImportService.ApplyAsync", "GroupService.CreateAsync", "GroupService.UpdateAsync", "GroupService.SetPermissionsAsync",
-            "GroupService.DeleteAsync", "ApplicationPermissionService.AddAsync", "ApplicationPermissionService.RemoveAsync", "PolicyService.CreateAsync", "PolicyService.UpdateAsync",
+            "GroupService.DeleteAsync", "ApplicationPermissionService.AddAsync", "ApplicationPermissionService.RemoveAsync", "ApplicationPermissionService.AddPresetAsync", "PolicyService.CreateAsync", "PolicyService.UpdateAsync",
             "PolicyService.DeleteAsync", "PolicyService.SetGroupAsync", "PolicyService.SetMemberAsync",
             "OrganizationMembershipService.AddExistingAccountAsync", "OrganizationMembershipService.RemoveFromAsync",
             "OrganizationMembershipService.ListForAccountAsync", "ApiKeyService.CreateAsync", "ApiKeyService.RevokeAsync",

@@ -129,6 +129,41 @@ public sealed class ActivationService(
     }
 
     /// <summary>
+    /// For a link that names its account another way (Usergrid's activate route: an organization, and the user by
+    /// username, email or id): the account that the usable token was issued to, if the link names that account and one
+    /// of its organizations. Null otherwise, whatever the reason, so that the answer tells nothing about the names.
+    /// </summary>
+    public async Task<Guid?> FindLinkAccountAsync(string organization, string user, string? token, CancellationToken ct = default)
+    {
+        if (string.IsNullOrEmpty(token))
+        {
+            return null;
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var hash = AccountTokens.Hash(token);
+        var accountId = await db.AccountTokens.Where(t => t.TokenHash == hash).Select(t => (Guid?)t.AccountId).SingleOrDefaultAsync(ct);
+        if (accountId is not { } id
+            || await AccountTokens.FindUsableAsync(db, id, AccountTokenPurpose.Activation, token, clock.GetUtcNow().UtcDateTime, ct) is null
+            || await db.Users.AsNoTracking().SingleOrDefaultAsync(a => a.Id == id, ct) is not { } account
+            || StateOf(account) != ActivationState.Pending)
+        {
+            return null;
+        }
+
+        user = user.Trim();
+        var named = Guid.TryParse(user, out var userId)
+            ? userId == id
+            : string.Equals(user, account.UserName, StringComparison.OrdinalIgnoreCase) || string.Equals(user, account.Email, StringComparison.OrdinalIgnoreCase);
+        var organizations = await db.Memberships.Where(m => m.AccountId == id)
+            .Select(m => new { m.OrganizationId, m.Organization!.Name })
+            .ToListAsync(ct);
+        var inOrganization = organizations.Any(o =>
+            string.Equals(o.Name, organization, StringComparison.OrdinalIgnoreCase) || (Guid.TryParse(organization, out var orgId) && orgId == o.OrganizationId));
+        return named && inOrganization ? id : null;
+    }
+
+    /// <summary>
     /// Following the link: checks the token, sets the chosen password (the account's rules apply), activates the account
     /// and confirms its email, and uses the token up. A refused password leaves the token usable. Returns the username.
     /// </summary>

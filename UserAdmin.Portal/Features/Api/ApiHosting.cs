@@ -41,8 +41,9 @@ public static class ApiHosting
         var perMinute = Math.Max(1, portal.Api.RequestsPerMinute);
         services.AddRateLimiter(limiter => limiter.AddPolicy(RateLimitPolicy, http =>
             RateLimitPartition.GetFixedWindowLimiter(
-                // The policy runs after authorization, so the user is the key's principal; unauthenticated requests never get here.
-                http.User.FindFirst(ApiKeyDefaults.KeyIdClaim)?.Value ?? "anonymous",
+                // The policy runs after authorization, so the user is the key's principal. The one route open without a key
+                // (Usergrid's activation link, opened in a browser) counts per client address instead.
+                http.User.FindFirst(ApiKeyDefaults.KeyIdClaim)?.Value ?? "address:" + (http.Connection.RemoteIpAddress?.ToString() ?? "unknown"),
                 _ => new FixedWindowRateLimiterOptions { PermitLimit = perMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 })));
         services.PostConfigure<RateLimiterOptions>(limiter =>
         {

@@ -2,10 +2,12 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
+using Microsoft.AspNetCore.Authorization;
 using UserAdmin.Portal.Features.Accounts;
 using UserAdmin.Portal.Features.Activation;
 using UserAdmin.Portal.Features.Activity;
 using UserAdmin.Portal.Features.Api;
+using UserAdmin.Portal.Features.Email;
 using UserAdmin.Portal.Features.Members;
 using UserAdmin.Portal.Features.Organizations;
 using UserAdmin.Portal.Features.Passwords;
@@ -32,7 +34,9 @@ internal static class UsergridEndpoints
         org.MapGet("/{user}", GetAsync);
         org.MapPut("/{user}", UpdateAsync);
         // GETs in Usergrid's API that change the account: a read-only key may not call them.
-        org.MapGet("/{user}/activate", ActivateAsync).WithMetadata(new ChangesDataDespiteGet());
+        // The activation link is also opened in a browser, without a key: ActivateAsync checks the key itself when
+        // the request activates (it carries a password), and otherwise only sends the browser on to the portal's page.
+        org.MapGet("/{user}/activate", ActivateAsync).WithMetadata(new ChangesDataDespiteGet()).AllowAnonymous();
         org.MapGet("/{user}/reactivate", ReactivateAsync).WithMetadata(new ChangesDataDespiteGet());
         org.MapGet("/{user}/feed", FeedAsync);
 
@@ -123,6 +127,9 @@ internal static class UsergridEndpoints
 
         var name = (input.Text("name") ?? "").Trim();
         var space = name.IndexOf(' ', StringComparison.Ordinal);
+        // With a password the account is active at once; without one it waits for its owner to follow the emailed link.
+        var password = input.Text("password");
+        var pending = string.IsNullOrEmpty(password);
         var created = await admin.CreateAsync(actor, new NewMember
         {
             UserName = input.Text("username") ?? "",
@@ -130,7 +137,8 @@ internal static class UsergridEndpoints
             DisplayName = name.Length == 0 ? null : name,
             FirstName = space < 0 ? name : name[..space],
             LastName = space < 0 ? "" : name[(space + 1)..].Trim(),
-            Password = input.Text("password"),
+            Password = pending ? null : password,
+            SendActivationEmail = pending,
         }, http.RequestAborted);
         if (!created.Succeeded)
         {
@@ -304,21 +312,41 @@ internal static class UsergridEndpoints
     }
 
     /// <summary>
-    /// Activation with the emailed token. The portal has the owner choose their password when activating, so the
-    /// request carries it (<c>password</c>, in the query or the body). <c>confirm</c> needs nothing more: activating
-    /// confirms the email address.
+    /// Activation with the emailed token. The portal has the owner choose their password when activating. A request
+    /// with a <c>password</c> (in the query or the body) activates the account here and needs a read-write key, as
+    /// every route does. Without one it is the owner's browser following the link: it is sent on to the portal's
+    /// activation page, where they choose the password. Only a usable token that belongs to the named user and
+    /// organization carries the account over; any other link reaches the page's one message for a link that cannot be
+    /// used. <c>confirm</c> needs nothing more: activating confirms the email address.
     /// </summary>
     private static async Task<IResult> ActivateAsync(
-        string org, string user, HttpContext http, SessionQueries sessions, MemberDetailService details, ActivationService activation)
+        string org, string user, HttpContext http, IAuthorizationService authorization, SessionQueries sessions, MemberDetailService details,
+        ActivationService activation, PortalLinks links)
     {
         var started = Stopwatch.GetTimestamp();
+        var input = await CompatInput.ReadAsync(http);
+        if (!input.Has("password"))
+        {
+            var token = input.Text("token");
+            var accountId = await activation.FindLinkAccountAsync(org, user, token, http.RequestAborted);
+            var page = accountId is { } id ? links.Activation(id, token!) : new Uri(links.Base, "Account/Activate");
+            return Results.Redirect(page.AbsoluteUri);
+        }
+
+        // The route allows anonymous requests for the browser's sake, so the key is checked here (401 or 403 in the envelope).
+        if (!(await authorization.AuthorizeAsync(http.User, http, ApiKeyDefaults.Policy)).Succeeded)
+        {
+            return http.User.Identity?.IsAuthenticated == true
+                ? Results.Forbid(authenticationSchemes: [ApiKeyDefaults.Scheme])
+                : Results.Challenge(authenticationSchemes: [ApiKeyDefaults.Scheme]);
+        }
+
         var actor = ApiActor.Of(http);
         if (await CheckOrganizationAsync(org, actor, sessions, http.RequestAborted) is { } wrongOrg)
         {
             return wrongOrg;
         }
 
-        var input = await CompatInput.ReadAsync(http);
         var member = await CompatDirectory.FindAsync(details, actor, user, http.RequestAborted);
         if (!member.Succeeded)
         {

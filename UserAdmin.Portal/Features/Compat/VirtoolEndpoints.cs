@@ -10,8 +10,8 @@ namespace UserAdmin.Portal.Features.Compat;
 
 /// <summary>
 /// Virtool's users API (<c>/compat/virtool/api/users…</c>). A user's <c>id</c> is their username; a group's id is
-/// its name. <c>permissions</c> maps every permission known here (portal and application) to whether the member
-/// holds it through their rank or groups.
+/// its name. <c>permissions</c> maps every permission of the organization (the portal's own and every application
+/// permission it defines) to whether the member holds it through their rank or groups.
 /// </summary>
 internal static class VirtoolEndpoints
 {
@@ -41,7 +41,7 @@ internal static class VirtoolEndpoints
 
         var a = rights.Value!;
         var held = a.Permissions.Select(p => p.Key).ToHashSet(StringComparer.Ordinal);
-        var known = PortalPermissions.All.Concat(a.Groups.SelectMany(g => g.Permissions)).Concat(held).Distinct().Order(StringComparer.Ordinal);
+        var known = PortalPermissions.All.Concat(a.ApplicationPermissions).Concat(held).Distinct().Order(StringComparer.Ordinal);
         var user = new Dictionary<string, object?>
         {
             ["id"] = d.UserName,

@@ -83,6 +83,31 @@ public sealed partial class ApplicationPermissionService(OperationRunner runner,
             return OperationResult<bool>.Ok(true);
         }, ct);
 
+    /// <summary>
+    /// Defines the preset's keys that the organization lacks, in one transaction with one activity record. Keys it
+    /// defines already keep their descriptions, and the portal's own permissions are never defined again. Ok with the
+    /// keys added, in the preset's order; empty (and nothing recorded) when none were missing.
+    /// </summary>
+    public Task<OperationResult<IReadOnlyList<string>>> AddPresetAsync(Actor actor, PermissionPreset preset, CancellationToken ct = default) =>
+        runner.RunAsMemberAsync<IReadOnlyList<string>>(actor, PortalPermissions.ManageGroups, async op =>
+        {
+            var defined = (await op.Db.ApplicationPermissions.Where(p => p.OrganizationId == actor.OrganizationId).Select(p => p.Key).ToListAsync(ct))
+                .ToHashSet(StringComparer.Ordinal);
+            var missing = preset.Permissions.Where(p => !PortalPermissions.IsPortalPermission(p.Key) && !defined.Contains(p.Key)).ToList();
+            if (missing.Count == 0)
+            {
+                return OperationResult<IReadOnlyList<string>>.Ok([]);
+            }
+
+            op.Db.ApplicationPermissions.AddRange(missing.Select(p => new ApplicationPermission { OrganizationId = actor.OrganizationId, Key = p.Key, Description = p.Description }));
+            var keys = missing.Select(p => p.Key).ToList();
+            var record = op.Record("application_permission.preset_added",
+                $"{op.Actor!.UserName} added the {preset.Name} permissions: {string.Join(", ", keys)}", ActivityCategory.Admin,
+                diff: new Dictionary<string, (object?, object?)> { ["permissions"] = (null, string.Join(", ", keys)) });
+            op.Notify(ChangeEntities.Group, preset.Name, "application_permission.preset_added", record);
+            return OperationResult<IReadOnlyList<string>>.Ok(keys);
+        }, ct);
+
     /// <summary>Removes the key and takes it from every group of the organization, in one transaction.</summary>
     public Task<OperationResult<int>> RemoveAsync(Actor actor, string key, CancellationToken ct = default) =>
         runner.RunAsMemberAsync<int>(actor, PortalPermissions.ManageGroups, async op =>

@@ -15,7 +15,11 @@ public sealed record MemberPolicyRow(Guid PolicyId, string Name, string Descript
 public sealed record MemberAccess(
     IReadOnlyList<MemberGroupRow> Groups,
     IReadOnlyList<EffectivePermission> Permissions,
-    IReadOnlyList<MemberPolicyRow> Policies);
+    IReadOnlyList<MemberPolicyRow> Policies)
+{
+    /// <summary>Every application permission key the organization defines, held by the member or not.</summary>
+    public IReadOnlyList<string> ApplicationPermissions { get; init; } = [];
+}
 
 /// <summary>A member's groups (and primary group), effective permissions and policies.</summary>
 public sealed class MemberAccessService(OperationRunner runner, IDbContextFactory<PortalDbContext> dbFactory)
@@ -83,7 +87,10 @@ public sealed class MemberAccessService(OperationRunner runner, IDbContextFactor
             .Select(p => new MemberPolicyRow(p.Id, p.Name, p.Description, p.Direct, p.GroupIds.Select(id => groupNames[id]).OrderBy(n => n, StringComparer.Ordinal).ToList()))
             .ToList();
 
-        return OperationResult<MemberAccess>.Ok(new MemberAccess(rows, permissions, policyRows));
+        return OperationResult<MemberAccess>.Ok(new MemberAccess(rows, permissions, policyRows)
+        {
+            ApplicationPermissions = applicationPermissions.Keys.Order(StringComparer.Ordinal).ToList(),
+        });
     }
 
     /// <summary>Adds the member to a group or takes them out of it.</summary>
