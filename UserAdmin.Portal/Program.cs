@@ -10,6 +10,14 @@ try
     var builder = WebApplication.CreateBuilder(PortalHosting.HostArguments(args));
     builder.AddPortal(args);
     var app = builder.Build();
+    if (SeedDemoCommand.IsRequested(app.Configuration))
+    {
+        await using (app)
+        {
+            return await SeedDemoCommand.RunAsync(app.Services, app.Configuration, Console.Out);
+        }
+    }
+
     app.UsePortal();
     await app.RunAsync();
     return 0;

@@ -1,5 +1,6 @@
 using System.Net;
 using UserAdmin.Portal.Hosting;
+using UserAdmin.Portal.Tests.Features.Api;
 using UserAdmin.Portal.Tests.Infrastructure;
 
 namespace UserAdmin.Portal.Tests.Hosting;
@@ -91,6 +92,42 @@ public sealed class SecuritySettingsTests(PortalAppFactory app) : IClassFixture<
         }).Build();
 
         Assert.Equal("/var/lib/portal-keys", SecurityExtensions.KeysDirectory(configuration));
+    }
+
+    [Theory]
+    [InlineData("/api/v1/members")]
+    [InlineData("/api/v1/groups")]
+    [InlineData("/compat/virtool/api/users")]
+    [InlineData("/compat/allthenticate/multipleusers")]
+    public async Task AnswersOfTheApiAndTheCompatibilityRoutesAreNeverStored(string url)
+    {
+        var kit = new ApiTestKit(app);
+        var (_, _, key) = await kit.MemberWithKeyAsync();
+        using var client = kit.Client(key);
+        using var anonymous = kit.Client(null);
+
+        using var response = await client.GetAsync(url);
+        using var refused = await anonymous.GetAsync(url);
+
+        await ApiTestKit.AssertOkAsync(response);
+        Assert.True(response.Headers.CacheControl?.NoStore, $"Cache-Control: no-store on {url}");
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+        Assert.True(refused.Headers.CacheControl?.NoStore, $"Cache-Control: no-store on the 401 of {url}");
+    }
+
+    [Fact]
+    public async Task KestrelAnswersPagesAndTheApiWithoutAServerHeader()
+    {
+        // TestServer never writes a Server header, so this asks the real server, on a free loopback port.
+        await using var portal = await PortalServices.CreateAsync(server: true, kestrel: true);
+        using var client = portal.CreateBrowser();
+
+        using var page = await client.GetAsync("/Account/Login");
+        using var api = await client.GetAsync("/api/v1/members");
+
+        Assert.Equal((HttpStatusCode.OK, HttpStatusCode.Unauthorized), (page.StatusCode, api.StatusCode));
+        Assert.False(page.Headers.Contains("Server"), string.Join(", ", page.Headers.Server));
+        Assert.False(api.Headers.Contains("Server"), string.Join(", ", api.Headers.Server));
     }
 
     private static string Header(HttpResponseMessage response, string name) =>

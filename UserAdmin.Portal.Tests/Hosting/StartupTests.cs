@@ -109,7 +109,6 @@ public sealed class StartupTests
             portal.Get<IServiceScopeFactory>(),
             Options.Create(options),
             portal.Get<IOptions<IdentityOptions>>(),
-            portal.Get<IConfiguration>(),
             new TestEnvironment(environment),
             NullLogger<DatabaseInitializer>.Instance);
     }

@@ -22,6 +22,7 @@ public sealed class PortalServices : IAsyncLifetime, IAsyncDisposable
 {
     private bool _disposed;
     private bool _started;
+    private bool _kestrel;
     private WebApplication? _app;
 
     public TestDatabase Database { get; private set; } = null!;
@@ -50,10 +51,12 @@ public sealed class PortalServices : IAsyncLifetime, IAsyncDisposable
     /// <param name="server">Also start the app's request pipeline on a TestServer (which bootstraps the first admin).</param>
     /// <param name="settings">Configuration on top of the test settings.</param>
     /// <param name="configure">Replaces registrations after the app's own (a test double of a sender, a clock).</param>
+    /// <param name="kestrel">With <paramref name="server"/>: the real server (Kestrel) on a free loopback port, not a TestServer.</param>
     public static async Task<PortalServices> CreateAsync(
-        bool migrate = true, bool server = false, IDictionary<string, string?>? settings = null, Action<IServiceCollection>? configure = null)
+        bool migrate = true, bool server = false, IDictionary<string, string?>? settings = null, Action<IServiceCollection>? configure = null,
+        bool kestrel = false)
     {
-        var services = new PortalServices();
+        var services = new PortalServices { _kestrel = server && kestrel };
         await services.BuildAsync(migrate, server, settings, configure);
         return services;
     }
@@ -64,6 +67,12 @@ public sealed class PortalServices : IAsyncLifetime, IAsyncDisposable
     public HttpClient CreateBrowser()
     {
         Assert.True(_started, "Create the services with server: true to send requests.");
+        if (_kestrel)
+        {
+            var handler = new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = true };
+            return new HttpClient(handler) { BaseAddress = new Uri(_app!.Urls.First()) };
+        }
+
         var server = _app!.GetTestServer();
         return new HttpClient(new CookieContainerHandler { InnerHandler = server.CreateHandler() }) { BaseAddress = server.BaseAddress };
     }
@@ -87,7 +96,11 @@ public sealed class PortalServices : IAsyncLifetime, IAsyncDisposable
         {
             builder.Configuration.AddInMemoryCollection(settings);
         }
-        if (server)
+        if (_kestrel)
+        {
+            builder.WebHost.UseUrls("http://127.0.0.1:0");
+        }
+        else if (server)
         {
             builder.WebHost.UseTestServer();
         }

@@ -2,39 +2,33 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using UserAdmin.Portal.Data;
-using UserAdmin.Portal.Features.Demo;
 using UserAdmin.Portal.Features.Organizations;
 
 namespace UserAdmin.Portal.Hosting;
 
 /// <summary>
-/// Before the server listens: migrate the database (WAL mode), create the first organization and SUPER admin on
-/// an empty database, and fill demo members when asked (--seed-demo N). Refuses to start with a missing or weak
+/// Before the server listens (and before the <c>--seed-demo</c> command seeds): migrate the database (WAL mode), and on
+/// an empty database create the first organization and its SUPER admin. Refuses to start with a missing or weak
 /// first-admin password, saying why.
 /// </summary>
 internal sealed class DatabaseInitializer(
     IServiceScopeFactory scopeFactory,
     IOptions<PortalOptions> portal,
     IOptions<IdentityOptions> identity,
-    IConfiguration configuration,
     IHostEnvironment environment,
     ILogger<DatabaseInitializer> logger) : IHostedLifecycleService
 {
-    public async Task StartingAsync(CancellationToken cancellationToken)
+    public Task StartingAsync(CancellationToken cancellationToken) => InitializeAsync(cancellationToken);
+
+    public async Task InitializeAsync(CancellationToken ct = default)
     {
         await using var scope = scopeFactory.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
-        await MigrateAsync(db, cancellationToken);
+        await MigrateAsync(db, ct);
 
-        if (!await db.Organizations.AnyAsync(cancellationToken))
+        if (!await db.Organizations.AnyAsync(ct))
         {
-            await BootstrapAsync(scope.ServiceProvider, cancellationToken);
-        }
-
-        if (configuration.GetValue<int?>("seed-demo") is { } count)
-        {
-            var seeder = scope.ServiceProvider.GetRequiredService<DemoSeeder>();
-            await seeder.SeedAsync(count, cancellationToken);
+            await BootstrapAsync(scope.ServiceProvider, ct);
         }
     }
 

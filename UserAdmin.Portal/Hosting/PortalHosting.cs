@@ -88,7 +88,8 @@ public static class PortalHosting
         services.AddScoped<SessionReauthentication>();
         services.AddPortalApi(portal);
         services.AddScoped<SignInService>();
-        services.AddHostedService<DatabaseInitializer>();
+        services.AddSingleton<DatabaseInitializer>();
+        services.AddHostedService(sp => sp.GetRequiredService<DatabaseInitializer>());
         services.AddSingleton<Data.WalCheckpointer>();
         services.AddHostedService(sp => sp.GetRequiredService<Data.WalCheckpointer>());
         return builder;

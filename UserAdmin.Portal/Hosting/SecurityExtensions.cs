@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.Components.Server;
 using Microsoft.AspNetCore.DataProtection;
+using UserAdmin.Portal.Features.Api;
+using UserAdmin.Portal.Features.Compat;
 
 namespace UserAdmin.Portal.Hosting;
 
@@ -19,6 +21,9 @@ internal static class SecurityExtensions
 
     public static void AddPortalSecurity(this WebApplicationBuilder builder)
     {
+        // No "Server: Kestrel" on any answer: it tells a scanner nothing it needs.
+        builder.WebHost.ConfigureKestrel(o => o.AddServerHeader = false);
+
         // Keys that sign cookies, antiforgery tokens and circuit descriptors survive a restart (sessions too), and are
         // kept beside the database, outside the web root and the repository (data/ is ignored).
         builder.Services.AddDataProtection()
@@ -61,7 +66,10 @@ internal static class SecurityExtensions
         return Path.Combine(Path.GetDirectoryName(file)!, "keys");
     }
 
-    /// <summary>Headers on every response: pages, files, the API.</summary>
+    /// <summary>
+    /// Headers on every response: pages, files, the API. Answers of the API and the compatibility routes carry member
+    /// data (and sometimes a temporary password), so no browser or proxy keeps them: <c>Cache-Control: no-store</c>.
+    /// </summary>
     public static IApplicationBuilder UseSecurityHeaders(this IApplicationBuilder app) =>
         app.Use((context, next) =>
         {
@@ -76,6 +84,11 @@ internal static class SecurityExtensions
                 headers["Referrer-Policy"] = "no-referrer";
                 headers["Cross-Origin-Opener-Policy"] = "same-origin";
                 headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=(), payment=()";
+                if (ApiProblems.IsApi(context) || CompatHosting.IsCompat(context))
+                {
+                    headers.CacheControl = "no-store";
+                }
+
                 return Task.CompletedTask;
             });
             return next(context);

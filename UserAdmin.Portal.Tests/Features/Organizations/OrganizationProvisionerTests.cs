@@ -121,6 +121,18 @@ public sealed class OrganizationProvisionerTests(PortalServices portal) : IClass
     }
 
     [Fact]
+    public async Task ADisplayNameWithAnInvisibleCharacterIsRefusedNamingItAndNothingIsWritten()
+    {
+        var before = await CountsAsync();
+
+        var result = await Provisioner.CreateAsync(NewRequest() with { DisplayName = "Acme\u200B Testing" });
+
+        Assert.Equal(OperationStatus.Invalid, result.Status);
+        Assert.StartsWith("U+200B", Assert.Single(result.FieldErrors![nameof(NewOrganization.DisplayName)]), StringComparison.Ordinal);
+        Assert.Equal(before, await CountsAsync());
+    }
+
+    [Fact]
     public async Task ABlankDisplayNameFallsBackToTheName()
     {
         var request = NewRequest() with { DisplayName = "   " };

@@ -12,8 +12,10 @@ namespace UserAdmin.Portal.Tests.Security.Abuse;
 /// Unicode edge cases in the names people see: usernames are ASCII (<c>a-z 0-9 . _ -</c>, lower-cased), so look-alikes
 /// from other scripts, invisible characters, combining marks, emoji and both normal forms of an accented letter are
 /// refused, and a compatibility character that lower-cases into ASCII (the Kelvin sign) is normalised into the name it
-/// looks like, which is then taken. Display names are free text, but direction overrides (the "Trojan Source"
-/// characters that reorder what follows) are refused; marks, emoji sequences and combining characters are kept as typed.
+/// looks like, which is then taken. Names and display names are free text, but invisible format characters (zero-width
+/// spaces and joiners, the soft hyphen, the byte-order mark, direction marks) and the direction overrides that reorder
+/// what follows ("Trojan Source") are refused with the code point named, in every name and through every route;
+/// combining characters, emoji and right-to-left scripts are kept as typed.
 /// </summary>
 public sealed class UnicodeAbuseTests(PortalAppFactory app) : IClassFixture<PortalAppFactory>
 {
@@ -109,8 +111,74 @@ public sealed class UnicodeAbuseTests(PortalAppFactory app) : IClassFixture<Port
     }
 
     [Theory(DisplayName = "Unicode")]
-    [InlineData("display name in Hebrew with a right-to-left mark U+200F is kept exactly", "\u05D3\u05D5\u05D3 \u200F(QA)")]
-    [InlineData("display name with a zero-width-joiner emoji sequence is kept exactly", "Ada \U0001F469\u200D\U0001F4BB")]
+    [InlineData("displayName", "a zero-width space U+200B", "Ann\u200BLee", "U+200B")]
+    [InlineData("displayName", "a zero-width non-joiner U+200C", "Ann\u200CLee", "U+200C")]
+    [InlineData("displayName", "a zero-width joiner U+200D, even in an emoji sequence", "Ada \U0001F469\u200D\U0001F4BB", "U+200D")]
+    [InlineData("displayName", "a word joiner U+2060", "Ann\u2060Lee", "U+2060")]
+    [InlineData("displayName", "a byte-order mark U+FEFF", "\uFEFFAnn Lee", "U+FEFF")]
+    [InlineData("displayName", "a soft hyphen U+00AD", "Ann Le\u00ADe", "U+00AD")]
+    [InlineData("displayName", "a right-to-left mark U+200F", "\u05D3\u05D5\u05D3 \u200F(QA)", "U+200F")]
+    [InlineData("firstName", "a zero-width space U+200B", "An\u200Bn", "U+200B")]
+    [InlineData("lastName", "a soft hyphen U+00AD", "Le\u00ADe", "U+00AD")]
+    [InlineData("userName", "a zero-width space U+200B", "ann\u200Blee", "U+200B")]
+    public async Task InvisibleCharacterInANameIsRefusedNamingIt(string field, string @case, string value, string codePoint)
+    {
+        Assert.NotEmpty(@case);
+        var (organization, _, key) = await _kit.MemberWithKeyAsync();
+        using var client = _kit.Client(key);
+        var body = new Dictionary<string, object?>
+        {
+            ["userName"] = $"u{Unique()}",
+            ["email"] = $"u{Unique()}@example.org",
+            ["sendActivationEmail"] = true,
+            [field] = value,
+        };
+
+        using var response = await client.PostAsJsonAsync("/api/v1/members", body);
+
+        await ApiTestKit.AssertInvalidAsync(response, field);
+        var message = (await ApiTestKit.ReadJsonAsync(response)).GetProperty("errors").GetProperty(field)[0].GetString();
+        Assert.Contains(codePoint, message, StringComparison.Ordinal);
+        Assert.DoesNotContain(await _kit.ActivityAsync(organization.Id), r => r.Verb == "member.created");
+    }
+
+    [Fact(DisplayName = "Unicode: a profile update with a zero-width space U+200B in the display name is 422, naming it, and changes nothing")]
+    public async Task InvisibleCharacterInAProfileUpdateIsRefused()
+    {
+        var (organization, _, key) = await _kit.MemberWithKeyAsync();
+        var target = await _kit.Database.AddMemberAsync(organization.Id);
+        using var client = _kit.Client(key);
+        var read = await ApiTestKit.ReadJsonAsync(await client.GetAsync($"/api/v1/members/{target.AccountId}"));
+
+        using var response = await client.PutAsJsonAsync($"/api/v1/members/{target.AccountId}/profile", new
+        {
+            firstName = "Ann",
+            lastName = "Lee",
+            displayName = "Ann\u200BLee",
+            email = read.GetProperty("email").GetString(),
+            accountVersion = read.GetProperty("accountVersion").GetString(),
+        });
+
+        await ApiTestKit.AssertInvalidAsync(response, "displayName");
+        Assert.Contains("U+200B", (await ApiTestKit.ReadJsonAsync(response)).GetProperty("errors").GetProperty("displayName")[0].GetString(), StringComparison.Ordinal);
+        Assert.DoesNotContain(await _kit.ActivityAsync(organization.Id), r => r.Verb == "member.profile_updated");
+    }
+
+    [Fact(DisplayName = "Unicode: a group named with a zero-width space U+200B is 422, naming it")]
+    public async Task InvisibleCharacterInAGroupNameIsRefused()
+    {
+        var (_, _, key) = await _kit.MemberWithKeyAsync(MemberRank.Super);
+        using var client = _kit.Client(key);
+
+        using var response = await client.PostAsJsonAsync("/api/v1/groups", new { name = "Help\u200Bdesk", description = "" });
+
+        await ApiTestKit.AssertInvalidAsync(response, "name");
+        Assert.Contains("U+200B", (await ApiTestKit.ReadJsonAsync(response)).GetProperty("errors").GetProperty("name")[0].GetString(), StringComparison.Ordinal);
+    }
+
+    [Theory(DisplayName = "Unicode")]
+    [InlineData("display name in Hebrew is kept exactly", "\u05D3\u05D5\u05D3 (QA)")]
+    [InlineData("display name with an emoji is kept exactly", "Ada \U0001F4BB")]
     [InlineData("display name with combining characters (NFD) is kept exactly, not recomposed", "Zoe\u0308 Saldan\u0303a")]
     [InlineData("display name in Arabic is kept exactly", "\u0633\u0627\u0631\u0629")]
     public async Task FreeTextNameIsKept(string @case, string displayName)

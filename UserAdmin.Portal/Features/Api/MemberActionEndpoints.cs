@@ -79,7 +79,6 @@ internal static class MemberActionEndpoints
                     return ApiProblems.From(result);
                 }
 
-                http.Response.Headers.CacheControl = "no-store";
                 return TypedResults.Ok(new ApiTemporaryPassword(result.Value!.Password, result.Value.ExpiresAt));
             })
             .WithName("SetTemporaryPassword")

@@ -256,7 +256,6 @@ internal static class MemberEndpoints
             return ApiProblems.From(download);
         }
 
-        http.Response.Headers.CacheControl = "no-store";
         return Results.Stream(body => export.WriteAsync(download.Value!, body, http.RequestAborted), MemberCsvExport.ContentType, download.Value!.FileName);
     }
 }

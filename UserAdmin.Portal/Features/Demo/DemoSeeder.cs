@@ -13,15 +13,16 @@ public sealed class DemoSeeder(IDbContextFactory<PortalDbContext> dbFactory, Tim
 {
     private const int BatchSize = 5000;
 
-    public async Task SeedAsync(int count, CancellationToken ct = default)
+    /// <summary>Adds <paramref name="count"/> demo members to the first organization, and says how many went where.</summary>
+    public async Task<DemoSeeded> SeedAsync(int count, CancellationToken ct = default)
     {
-        if (count <= 0)
-        {
-            return;
-        }
-
         await using var lookup = await dbFactory.CreateDbContextAsync(ct);
         var organization = await lookup.Organizations.OrderBy(o => o.CreatedAt).FirstAsync(ct);
+        if (count <= 0)
+        {
+            return new DemoSeeded(0, organization.DisplayName);
+        }
+
         var helpDesk = await lookup.Groups.Where(g => g.OrganizationId == organization.Id).Select(g => g.Id).FirstOrDefaultAsync(ct);
         var now = clock.GetUtcNow().UtcDateTime;
         var runId = Guid.NewGuid().ToString("N")[..6];
@@ -116,5 +117,8 @@ public sealed class DemoSeeder(IDbContextFactory<PortalDbContext> dbFactory, Tim
         }
 
         logger.LogInformation("Seeded {Count} demo members into {Organization} in {Seconds:0.0} s", count, organization.Name, started.Elapsed.TotalSeconds);
+        return new DemoSeeded(count, organization.DisplayName);
     }
 }
+
+public sealed record DemoSeeded(int Count, string OrganizationDisplayName);

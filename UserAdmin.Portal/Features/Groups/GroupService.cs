@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using UserAdmin.Portal.Data;
 using UserAdmin.Portal.Features.Members;
@@ -30,12 +29,9 @@ public sealed record GroupMemberRow(long MembershipId, Guid AccountId, string Us
 public sealed record PrimaryGroupChoice(Guid? MoveTo);
 
 /// <summary>Groups of one organization: create, rename, describe, their permissions, their members, delete.</summary>
-public sealed partial class GroupService(OperationRunner runner, IDbContextFactory<PortalDbContext> dbFactory)
+public sealed class GroupService(OperationRunner runner, IDbContextFactory<PortalDbContext> dbFactory)
 {
     public const int MaxMembersPage = 100;
-
-    [GeneratedRegex(@"^[^\p{C}]{1,100}$")]
-    private static partial Regex NamePattern();
 
     public async Task<OperationResult<IReadOnlyList<GroupSummary>>> ListAsync(Actor actor, CancellationToken ct = default)
     {
@@ -122,9 +118,9 @@ public sealed partial class GroupService(OperationRunner runner, IDbContextFacto
     public static Dictionary<string, string[]> Validate(string name, string description)
     {
         var errors = new Dictionary<string, string[]>();
-        if (!NamePattern().IsMatch((name ?? "").Trim()) || (name ?? "").Trim().Length > Group.NameMaxLength)
+        if (NameText.RefusalOfRequired(name, Group.NameMaxLength) is { } refusal)
         {
-            errors["Name"] = [$"1–{Group.NameMaxLength} characters, no control characters."];
+            errors["Name"] = [refusal];
         }
 
         if ((description ?? "").Length > Group.DescriptionMaxLength)

@@ -36,7 +36,7 @@ public sealed partial class OrganizationProvisioner(OperationRunner runner)
     public Task<OperationResult<Guid>> CreateAsync(NewOrganization request, CancellationToken ct = default) =>
         runner.RunAsync<Guid>(null, null, async op =>
         {
-            if (await CheckNameAsync(op, request.Name, ct) is { } refusal)
+            if ((await CheckNameAsync(op, request.Name, ct) ?? CheckDisplayName(request.DisplayName)) is { } refusal)
             {
                 return OperationResult<Guid>.Fail(refusal);
             }
@@ -86,14 +86,9 @@ public sealed partial class OrganizationProvisioner(OperationRunner runner)
     public Task<OperationResult<Guid>> CreateWithExistingAdminAsync(ExistingAdminOrganization request, CancellationToken ct = default) =>
         runner.RunAsync<Guid>(null, request.ClientAddress, async op =>
         {
-            if (await CheckNameAsync(op, request.Name, ct) is { } refusal)
+            if ((await CheckNameAsync(op, request.Name, ct) ?? CheckDisplayName(request.DisplayName)) is { } refusal)
             {
                 return OperationResult<Guid>.Fail(refusal);
-            }
-
-            if ((request.DisplayName ?? "").Trim().Length > Organization.DisplayNameMaxLength)
-            {
-                return OperationResult<Guid>.Fail(OperationResult.Invalid(nameof(request.DisplayName), $"At most {Organization.DisplayNameMaxLength} characters."));
             }
 
             var login = (request.AdminLogin ?? "").Trim();
@@ -125,6 +120,14 @@ public sealed partial class OrganizationProvisioner(OperationRunner runner)
         return await op.Db.Organizations.AnyAsync(o => o.Name == name, ct)
             ? OperationResult.Conflict($"An organization named '{name}' already exists.")
             : null;
+    }
+
+    /// <summary>An empty display name stands for the name; any other follows the rule of names people read.</summary>
+    private static OperationResult? CheckDisplayName(string? displayName)
+    {
+        var trimmed = (displayName ?? "").Trim();
+        var refusal = trimmed.Length > Organization.DisplayNameMaxLength ? $"At most {Organization.DisplayNameMaxLength} characters." : NameText.Refusal(trimmed);
+        return refusal is null ? null : OperationResult.Invalid(nameof(NewOrganization.DisplayName), refusal);
     }
 
     /// <summary>The organization with its member count of one (its first SUPER) and its "Help desk" group.</summary>

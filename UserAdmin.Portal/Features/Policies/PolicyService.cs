@@ -103,13 +103,14 @@ public sealed class PolicyService(OperationRunner runner, IDbContextFactory<Port
         return OperationResult<IReadOnlyList<PolicyMemberRow>>.Ok(rows);
     }
 
-    /// <summary>Names and descriptions follow the rules of group names (same bounds, no control characters).</summary>
+    /// <summary>Names and descriptions follow the rules of group names.</summary>
     public static Dictionary<string, string[]> Validate(string name, string description)
     {
         var errors = GroupService.Validate(name, description);
-        if (errors.ContainsKey("Name") || (name ?? "").Trim().Length > Policy.NameMaxLength)
+        errors.Remove("Name");
+        if (NameText.RefusalOfRequired(name, Policy.NameMaxLength) is { } refusal)
         {
-            errors["Name"] = [$"1–{Policy.NameMaxLength} characters, no control characters."];
+            errors["Name"] = [refusal];
         }
 
         return errors;

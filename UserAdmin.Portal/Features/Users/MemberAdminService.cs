@@ -31,19 +31,17 @@ public sealed partial class MemberAdminService(OperationRunner runner, Activatio
     [GeneratedRegex("^[a-z0-9](?:[a-z0-9._-]{1,62}[a-z0-9])?$")]
     private static partial Regex UserNamePattern();
 
-    /// <summary>
-    /// Embeddings, overrides and isolates reorder the text that follows them, so a name could show as another one
-    /// (the "Trojan Source" trick) in the grid, feeds and exports. Right-to-left scripts need none of them; the
-    /// invisible direction marks (U+200E, U+200F) stay allowed.
-    /// </summary>
-    private static bool IsDirectionOverride(char c) => c is (>= '\u202A' and <= '\u202E') or (>= '\u2066' and <= '\u2069');
-
     /// <summary>Field errors for a new member, as the form and the API show them; empty when it is acceptable.</summary>
     public static Dictionary<string, string[]> Validate(NewMember m)
     {
         var errors = new Dictionary<string, string[]>();
         var userName = (m.UserName ?? "").Trim().ToLowerInvariant();
-        if (userName.Length < 3 || !UserNamePattern().IsMatch(userName))
+        // The pattern refuses every non-ASCII character; the shared rule first names an invisible or control one.
+        if (NameText.Refusal(userName) is { } character)
+        {
+            errors[nameof(NewMember.UserName)] = [character];
+        }
+        else if (userName.Length < 3 || !UserNamePattern().IsMatch(userName))
         {
             errors[nameof(NewMember.UserName)] = ["3–64 characters: lower-case letters, digits, '.', '-' and '_', starting and ending with a letter or digit."];
         }
@@ -60,13 +58,9 @@ public sealed partial class MemberAdminService(OperationRunner runner, Activatio
             {
                 errors[field] = [$"At most {Account.NameMaxLength} characters."];
             }
-            else if ((value ?? "").Any(char.IsControl))
+            else if (NameText.Refusal(value) is { } refusal)
             {
-                errors[field] = ["Control characters are not allowed."];
-            }
-            else if ((value ?? "").Any(IsDirectionOverride))
-            {
-                errors[field] = ["Direction-override characters (U+202A–U+202E, U+2066–U+2069) are not allowed."];
+                errors[field] = [refusal];
             }
         }
 

@@ -93,6 +93,26 @@ public sealed class MemberImportServiceTests(PortalServices portal) : IClassFixt
     }
 
     [Fact]
+    public async Task AnInvisibleCharacterInANameIsAnErrorNamingItForNewAndExistingMembers()
+    {
+        var (org, actor, _) = await SetUpAsync();
+        var existing = await Database.AddMemberAsync(org.Id);
+        var name = TestData.UniqueName("new");
+        var file = await FileAsync($"""
+            username,email,first_name,display_name
+            {name},{name}@example.org,{"An\u200Bn"},
+            {existing.UserName},,,{"Ann Le\u00ADe"}
+            """);
+
+        var plan = await Service.PlanAsync(actor.Actor, file.Rows);
+
+        Assert.True(plan.Succeeded, plan.Message);
+        Assert.Equal([ImportVerdict.Error, ImportVerdict.Error], plan.Value!.Select(o => o.Verdict));
+        Assert.Contains("first_name: U+200B", plan.Value![0].Detail, StringComparison.Ordinal);
+        Assert.Contains("display_name: U+00AD", plan.Value![1].Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task AnAdminCannotImportSomeoneAsAdminOrRaiseARank()
     {
         var (org, admin, _) = await SetUpAsync(MemberRank.Admin);

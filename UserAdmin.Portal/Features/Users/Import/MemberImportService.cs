@@ -52,6 +52,13 @@ public sealed partial class MemberImportService(OperationRunner runner)
 
     private static readonly string[] KnownColumns = ["username", "email", "first_name", "last_name", "display_name", "rank", "tag", "groups"];
 
+    private static readonly (string Change, string Field)[] ChangedNameFields =
+    [
+        ("firstName", nameof(NewMember.FirstName)),
+        ("lastName", nameof(NewMember.LastName)),
+        ("displayName", nameof(NewMember.DisplayName)),
+    ];
+
     [GeneratedRegex("^[a-z0-9_.-]{1,64}$")]
     private static partial Regex PropertyKey();
 
@@ -388,9 +395,16 @@ public sealed partial class MemberImportService(OperationRunner runner)
             regroup = Decision.Deny(grant);
         }
 
-        var email = changes.ContainsKey("email") && !MemberAdminService.Validate(new NewMember { UserName = "valid", Email = row.Email, SendActivationEmail = true }).ContainsKey(nameof(NewMember.Email))
-            ? Decision.Allow : changes.ContainsKey("email") ? Decision.Deny("The email is not a valid address.") : Decision.Allow;
-        return (changes, edit.Reason ?? regroup.Reason ?? email.Reason);
+        // What the row changes meets the create form's rules: the email and the names.
+        var check = MemberAdminService.Validate(new NewMember
+        {
+            UserName = "valid", Email = row.Email, FirstName = row.FirstName, LastName = row.LastName, DisplayName = row.DisplayName, SendActivationEmail = true,
+        });
+        var invalid = changes.ContainsKey("email") && check.ContainsKey(nameof(NewMember.Email))
+            ? "The email is not a valid address."
+            : ChangedNameFields.Where(f => changes.ContainsKey(f.Change) && check.ContainsKey(f.Field))
+                .Select(f => $"{Label(f.Field)}: {check[f.Field][0]}").FirstOrDefault();
+        return (changes, edit.Reason ?? regroup.Reason ?? invalid);
     }
 
     private static void Create(OperationContext op, ImportRow row, MemberRank rank, Dictionary<string, Guid> groups)
