@@ -124,6 +124,44 @@ public sealed class AllthenticateCompatTests(PortalAppFactory app) : IClassFixtu
     }
 
     [Fact]
+    public async Task TheDocumentedFormExamplesWorkWithTextValues()
+    {
+        var (organization, _, key) = await _kit.MemberWithKeyAsync(MemberRank.Admin);
+        var target = await _kit.Database.AddMemberAsync(organization.Id);
+        await _kit.Database.ExecuteAsync(db => db.Memberships.Where(m => m.Id == target.MembershipId).ExecuteUpdateAsync(s => s.SetProperty(m => m.Tag, MemberTag.Guest)));
+        using var client = _kit.Client(key);
+        var id = target.MembershipId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        static FormUrlEncodedContent Form(params (string Name, string Value)[] fields) => new(fields.Select(f => KeyValuePair.Create(f.Name, f.Value)));
+
+        // curl -d email_id=1 --data-urlencode 'smartcards=[…]' -d allow_duplicates=false, then -d email_id=1 on the others.
+        await SuccessAsync(await client.PostAsync($"{Base}/modifysmartcard", Form(("email_id", id), ("smartcards", """[{"number": "123456", "label": "Test"}]"""), ("allow_duplicates", "false"))));
+        await SuccessAsync(await client.PostAsync($"{Base}/promoteguest", Form(("email_id", id))));
+        Assert.Contains("SUSPENDED", await SuccessAsync(await client.PostAsync($"{Base}/togglesuspension", Form(("email_id", id)))), StringComparison.Ordinal);
+
+        var membership = await _kit.Database.QueryAsync(db => db.Memberships.SingleAsync(m => m.Id == target.MembershipId));
+        Assert.Equal((MemberTag.User, true), (membership.Tag, membership.IsSuspended));
+        Assert.Equal("123456", await _kit.Database.QueryAsync(db => db.Smartcards.Where(c => c.AccountId == target.AccountId).Select(c => c.Number).SingleAsync()));
+    }
+
+    [Fact]
+    public async Task AModifyrankNamingAdminUserIdTwiceIsRefusedAndNeitherMemberChanges()
+    {
+        var (organization, _, key) = await _kit.MemberWithKeyAsync(MemberRank.Super);
+        var first = await _kit.Database.AddMemberAsync(organization.Id);
+        var last = await _kit.Database.AddMemberAsync(organization.Id);
+        using var client = _kit.Client(key);
+
+        using var response = await client.PostAsync($"{Base}/modifyrank", new StringContent(
+            $$"""{"admin_user_id": {{first.MembershipId}}, "admin_user_id": {{last.MembershipId}}, "rank": "ADMIN"}""", System.Text.Encoding.UTF8, "application/json"));
+
+        await ErrorAsync(response, HttpStatusCode.BadRequest);
+        Assert.Contains("'admin_user_id' more than once", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal([MemberRank.Regular, MemberRank.Regular], await _kit.Database.QueryAsync(db =>
+            db.Memberships.Where(m => m.Id == first.MembershipId || m.Id == last.MembershipId).Select(m => m.Rank).ToListAsync()));
+        Assert.DoesNotContain(await _kit.ActivityAsync(organization.Id), r => r.Verb == "member.rank_changed");
+    }
+
+    [Fact]
     public async Task TheRefusalsAreErrorsInAllthenticatesShape()
     {
         var (organization, admin, key) = await _kit.MemberWithKeyAsync(MemberRank.Admin);

@@ -93,6 +93,24 @@ public sealed class ThreatStreamCompatTests(PortalAppFactory app) : IClassFixtur
         Assert.DoesNotContain(await _kit.ActivityAsync(organization.Id), r => r.Verb == "member.password_change_forced");
     }
 
+    [Theory]
+    [InlineData("\"yes\"")]
+    [InlineData("\"true\"")]
+    [InlineData("1")]
+    public async Task OnlyTheJsonBooleanTrueForcesAChangeAnythingElseIs400NamingTheField(string value)
+    {
+        var (organization, admin, key) = await _kit.MemberWithKeyAsync(MemberRank.Admin);
+        var target = await _kit.Database.AddMemberAsync(organization.Id);
+        using var client = ClientFor(admin, key);
+
+        var problem = await ApiTestKit.AssertProblemAsync(
+            await client.SendAsync(Request(HttpMethod.Patch, $"/api/v1/orgadmin/{target.MembershipId}/", $"{{\"must_change_password\": {value}}}")), HttpStatusCode.BadRequest);
+
+        Assert.Equal("must_change_password must be true or false.", problem.GetProperty("detail").GetString());
+        Assert.False(await _kit.Database.QueryAsync(db => db.Users.Where(a => a.Id == target.AccountId).Select(a => a.MustChangePassword).SingleAsync()));
+        Assert.DoesNotContain(await _kit.ActivityAsync(organization.Id), r => r.Verb == "member.password_change_forced");
+    }
+
     [Fact]
     public async Task TheRefusalsOfTheApiApply()
     {

@@ -75,15 +75,31 @@ public sealed class UsergridCompatTests(PortalAppFactory app) : IClassFixture<Po
         Assert.Contains("member.properties_updated", verbs);
     }
 
-    [Fact]
-    public async Task TheDocumentedWeakPasswordIsRefusedByThePortalsRulesInTheErrorEnvelope()
+    [Theory]
+    [InlineData("test12345")]
+    [InlineData("foobar")]
+    public async Task TheDocumentsWeakPasswordsAreRefusedByThePortalsRulesInTheErrorEnvelopeWithTheRule(string password)
     {
-        var (organization, _, client) = await AdminAsync();
+        var organization = await _kit.Database.AddOrganizationAsync();
+        var admin = await _kit.Database.AddMemberWithPasswordAsync(app.Services, organization.Id, StrongPassword, MemberRank.Admin);
+        using var client = _kit.Client(await _kit.KeyForAsync(admin), "Bearer");
+        var before = (await _kit.ActivityAsync(organization.Id)).Count;
 
-        await ErrorAsync(await client.PostAsync($"/management/organizations/{organization.Name}/users",
-            Curl("""{"username":"jim.admin","name":"Jim Admin","email":"jim.admin@gmail.com","password":"test12345"}""")), HttpStatusCode.BadRequest, "illegal_argument");
+        // The documented body with a fresh username: the example's jim.admin is created by another test here.
+        var userName = TestData.UniqueName("jim").Replace('-', '.');
+        var created = await ErrorAsync(await client.PostAsync($"/management/organizations/{organization.Name}/users",
+            Curl($$"""{"username":"{{userName}}","name":"Jim Admin","email":"{{userName}}@gmail.com","password":"{{password}}"}""")), HttpStatusCode.BadRequest, "illegal_argument");
+        var changed = await ErrorAsync(await client.PutAsync($"/management/users/{admin.UserName}/password",
+            Curl($$"""{"oldpassword":"{{StrongPassword}}", "newpassword":"{{password}}"}""")), HttpStatusCode.BadRequest, "illegal_argument");
 
-        Assert.False(await _kit.Database.QueryAsync(db => db.Memberships.AnyAsync(m => m.OrganizationId == organization.Id && m.Account!.UserName == "jim.admin")));
+        foreach (var refusal in new[] { created, changed })
+        {
+            var description = refusal.GetProperty("error_description").GetString()!;
+            Assert.True(description.Contains("at least 12", StringComparison.OrdinalIgnoreCase), description);
+        }
+
+        Assert.False(await _kit.Database.QueryAsync(db => db.Users.AnyAsync(a => a.UserName == userName)));
+        Assert.Equal(before, (await _kit.ActivityAsync(organization.Id)).Count);
     }
 
     [Fact]
@@ -112,6 +128,24 @@ public sealed class UsergridCompatTests(PortalAppFactory app) : IClassFixture<Po
         await OkEnvelopeAsync(await client.PostAsync($"/management/organizations/{organization.Name}/users/resetpw", Curl("{" + challenge + $"\"email\":\"{admin.UserName}@portal.test\"}}")), "reset user password");
         await OkEnvelopeAsync(await client.PostAsync($"/management/organizations/{organization.Name}/users/resetpw", Curl("{" + challenge + "\"email\":\"nobody@example.org\"}")), "reset user password");
         await ErrorAsync(await client.PostAsync($"/management/organizations/{organization.Name}/users/resetpw", Curl("{}")), HttpStatusCode.BadRequest, "illegal_argument");
+    }
+
+    [Fact]
+    public async Task WithoutAKeyTheResetRoutesAnswer401InTheEnvelopeNamingThePortalsResetForm()
+    {
+        var (organization, admin, _) = await AdminAsync();
+        using var anonymous = _kit.Client(null);
+        var resetpw = $"/management/organizations/{organization.Name}/users/resetpw";
+        var before = (await _kit.ActivityAsync(organization.Id)).Count;
+
+        var requested = await ErrorAsync(await anonymous.PostAsync(resetpw, Curl($$"""{"email":"{{admin.UserName}}@portal.test"}""")), HttpStatusCode.Unauthorized, "unauthorized");
+        var form = await ErrorAsync(await anonymous.GetAsync(resetpw), HttpStatusCode.Unauthorized, "unauthorized");
+        var elsewhere = await ErrorAsync(await anonymous.GetAsync($"/management/organizations/{organization.Name}/users/{admin.UserName}"), HttpStatusCode.Unauthorized, "unauthorized");
+
+        Assert.Contains("http://localhost/Account/ForgotPassword", requested.GetProperty("error_description").GetString(), StringComparison.Ordinal);
+        Assert.Contains("http://localhost/Account/ForgotPassword", form.GetProperty("error_description").GetString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("ForgotPassword", elsewhere.GetProperty("error_description").GetString(), StringComparison.Ordinal);
+        Assert.Equal(before, (await _kit.ActivityAsync(organization.Id)).Count);
     }
 
     [Fact]

@@ -114,6 +114,63 @@ public sealed class VirtoolCompatTests(PortalAppFactory app) : IClassFixture<Por
     }
 
     [Fact]
+    public async Task ForceResetYesIs422NamingTheFieldAndChangesNothing()
+    {
+        var (organization, _, key) = await _kit.MemberWithKeyAsync(MemberRank.Admin);
+        var target = await _kit.Database.AddMemberAsync(organization.Id);
+        using var client = _kit.Client(key);
+        var before = (await _kit.ActivityAsync(organization.Id)).Count;
+
+        using var response = await client.PatchAsync($"{Base}/{target.UserName}", new StringContent("""{"force_reset": "yes"}""", System.Text.Encoding.UTF8, "application/json"));
+
+        await ErrorAsync(response, HttpStatusCode.UnprocessableEntity, "invalid_input");
+        var body = await ApiTestKit.ReadJsonAsync(response);
+        Assert.Equal("force_reset must be true or false.", body.GetProperty("errors").GetProperty("force_reset")[0].GetString());
+        Assert.False(await _kit.Database.QueryAsync(db => db.Users.Where(a => a.Id == target.AccountId).Select(a => a.MustChangePassword).SingleAsync()));
+        Assert.Equal(before, (await _kit.ActivityAsync(organization.Id)).Count);
+    }
+
+    [Fact]
+    public async Task AUserIdOrEmailAlreadyInUseIs409Conflict()
+    {
+        var (organization, _, key) = await _kit.MemberWithKeyAsync(MemberRank.Admin);
+        var existing = await _kit.Database.AddMemberAsync(organization.Id);
+        var elsewhere = await _kit.Database.AddMemberAsync((await _kit.Database.AddOrganizationAsync()).Id);
+        using var client = _kit.Client(key);
+
+        await ErrorAsync(await client.PostAsJsonAsync(Base, new { user_id = existing.UserName, password = "granite-harbor-owl-58", email = "fresh@example.org" }), HttpStatusCode.Conflict, "conflict");
+        // A username held in another organization is taken too: usernames are unique across the portal.
+        await ErrorAsync(await client.PostAsJsonAsync(Base, new { user_id = elsewhere.UserName, password = "granite-harbor-owl-58", email = "fresh@example.org" }), HttpStatusCode.Conflict, "conflict");
+        await ErrorAsync(await client.PostAsJsonAsync(Base, new { user_id = "fresh.name", password = "granite-harbor-owl-58", email = $"{existing.UserName}@portal.test" }), HttpStatusCode.Conflict, "conflict");
+
+        Assert.DoesNotContain(await _kit.ActivityAsync(organization.Id), r => r.Verb == "member.created");
+    }
+
+    [Theory]
+    [InlineData("foobar")]
+    [InlineData("test12345")]
+    public async Task TheDocumentsPasswordsAreRefusedWithTheRuleTheyBreak(string password)
+    {
+        var (organization, _, key) = await _kit.MemberWithKeyAsync(MemberRank.Admin);
+        var target = await _kit.Database.AddMemberAsync(organization.Id);
+        using var client = _kit.Client(key);
+
+        var before = (await _kit.ActivityAsync(organization.Id)).Count;
+        using var created = await client.PostAsJsonAsync(Base, new { user_id = "bill", password, email = "bill@example.org" });
+        using var edited = await client.PatchAsJsonAsync($"{Base}/{target.UserName}", new { force_reset = true, password });
+
+        foreach (var response in new[] { created, edited })
+        {
+            await ErrorAsync(response, HttpStatusCode.UnprocessableEntity, "invalid_input");
+            var body = await ApiTestKit.ReadJsonAsync(response);
+            var reasons = string.Join(" ", body.GetProperty("errors").EnumerateObject().Where(e => e.Name.Equals("password", StringComparison.OrdinalIgnoreCase)).SelectMany(e => e.Value.EnumerateArray()).Select(v => v.GetString()));
+            Assert.Contains("at least 12", reasons, StringComparison.OrdinalIgnoreCase);
+        }
+
+        Assert.Equal(before, (await _kit.ActivityAsync(organization.Id)).Count);
+    }
+
+    [Fact]
     public async Task TheRefusalsComeInVirtoolsShape()
     {
         var (organization, admin, key) = await _kit.MemberWithKeyAsync(MemberRank.Admin);

@@ -47,12 +47,14 @@ public static class ApiHosting
                 _ => new FixedWindowRateLimiterOptions { PermitLimit = perMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 })));
         services.PostConfigure<RateLimiterOptions>(limiter =>
         {
-            // One OnRejected serves every policy: the public forms keep their plain-text answer, the API gets a problem.
+            // One OnRejected serves every policy: the public forms keep their plain-text answer; the per-key limit answers
+            // in the error shape of the route's API (problem details, or a compatibility route's own) with its own Retry-After.
             var others = limiter.OnRejected;
             limiter.OnRejected = async (context, ct) =>
             {
                 var http = context.HttpContext;
-                if (!ApiProblems.IsApi(http))
+                var endpoint = http.GetEndpoint();
+                if (endpoint?.Metadata.GetMetadata<EnableRateLimitingAttribute>()?.PolicyName != RateLimitPolicy)
                 {
                     if (others is not null)
                     {
@@ -63,9 +65,12 @@ public static class ApiHosting
                 }
 
                 var retry = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? after : TimeSpan.FromMinutes(1);
-                http.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retry.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
-                await ApiProblems.WriteAsync(http, StatusCodes.Status429TooManyRequests,
-                    $"This API key made more than {perMinute} requests in a minute. Wait, then try again.");
+                var seconds = Math.Max(1, (int)Math.Ceiling(retry.TotalSeconds));
+                http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+                var message = $"This API key made more than {perMinute} requests in a minute. Wait {seconds} seconds, then try again.";
+                await (endpoint.Metadata.GetMetadata<IApiErrorShape>() is { } shape
+                    ? shape.WriteAsync(http, StatusCodes.Status429TooManyRequests, message)
+                    : ApiProblems.WriteAsync(http, StatusCodes.Status429TooManyRequests, message));
             };
         });
 

@@ -3,11 +3,27 @@ using Microsoft.Net.Http.Headers;
 
 namespace UserAdmin.Portal.Features.Api;
 
+/// <summary>What the JSON reader makes of a body.</summary>
+internal enum JsonBodyVerdict
+{
+    Valid,
+    Malformed,
+
+    /// <summary>An object names a field twice (ignoring case).</summary>
+    DuplicateField,
+}
+
+/// <param name="Field">The repeated field name (shortened to 64 characters) when the verdict is DuplicateField.</param>
+internal readonly record struct JsonBodyCheck(JsonBodyVerdict Verdict, string? Field = null);
+
 /// <summary>
-/// The API's JSON bodies read once, before binding: at most <see cref="ApiProblems.MaxBodyBytes"/> whatever the
-/// server (a body streamed without Content-Length is cut off here too, not only by Kestrel's limit), and refused when
-/// one object names a field twice. System.Text.Json (.NET 9) keeps the last of duplicate fields, so
+/// The one JSON reader of every request body the portal takes from scripts: <c>/api/v1</c> before binding and the
+/// compatibility routes before they read a parameter. Its rules are System.Text.Json's defaults (no comments, no
+/// trailing commas, strict UTF-8, at most 64 levels) plus one: an object may not name a field twice, at any depth,
+/// compared ignoring case as binding compares them. System.Text.Json keeps the last of duplicate fields, so
 /// <c>{"tag":"Guest","tag":"User"}</c> would mean one thing to a proxy or log reader and another to the portal.
+/// (<see cref="JsonDocumentOptions.AllowDuplicateProperties"/> compares names exactly, so <c>tag</c> and <c>Tag</c>
+/// would pass it and still both bind to one property.)
 /// </summary>
 internal static class ApiJsonBodies
 {
@@ -17,7 +33,7 @@ internal static class ApiJsonBodies
         && (type.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase)
             || type.MediaType.EndsWith("+json", StringComparison.OrdinalIgnoreCase));
 
-    /// <summary>The whole body, or null when it is longer than the limit.</summary>
+    /// <summary>The whole body, or null when it is longer than <see cref="ApiProblems.MaxBodyBytes"/> (whatever the server's own limit).</summary>
     public static async Task<byte[]?> ReadAsync(Stream body, CancellationToken ct)
     {
         using var buffer = new MemoryStream();
@@ -36,13 +52,16 @@ internal static class ApiJsonBodies
         return buffer.ToArray();
     }
 
-    /// <summary>
-    /// The first field name an object repeats (ignoring case, as binding does), or null. Malformed JSON is left to
-    /// the binder, which answers it with its own 400.
-    /// </summary>
-    public static string? FindDuplicateField(ReadOnlySpan<byte> json)
+    public static string DuplicateMessage(string field) => $"The JSON body names the field '{field}' more than once.";
+
+    /// <summary>The body without a leading UTF-8 byte order mark, which the binder's stream reading skips too.</summary>
+    public static ReadOnlyMemory<byte> WithoutBom(ReadOnlyMemory<byte> body) =>
+        body.Span.StartsWith("\uFEFF"u8) ? body[3..] : body;
+
+    /// <summary>Reads the whole document once: well-formed, and no object naming a field twice.</summary>
+    public static JsonBodyCheck Check(ReadOnlyMemory<byte> json)
     {
-        var reader = new Utf8JsonReader(json);
+        var reader = new Utf8JsonReader(WithoutBom(json).Span);
         var scopes = new Stack<HashSet<string>?>();
         try
         {
@@ -63,7 +82,7 @@ internal static class ApiJsonBodies
                         var name = reader.GetString()!;
                         if (!names.Add(name))
                         {
-                            return name.Length > 64 ? name[..64] + "…" : name;
+                            return new(JsonBodyVerdict.DuplicateField, name.Length > 64 ? name[..64] + "…" : name);
                         }
 
                         break;
@@ -72,9 +91,9 @@ internal static class ApiJsonBodies
         }
         catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {
-            return null;
+            return new(JsonBodyVerdict.Malformed);
         }
 
-        return null;
+        return reader.TokenType == JsonTokenType.None ? new(JsonBodyVerdict.Malformed) : new(JsonBodyVerdict.Valid);
     }
 }

@@ -33,6 +33,15 @@ public sealed class BearerKeyAccepted;
 public sealed class ChangesDataDespiteGet;
 
 /// <summary>
+/// Endpoint metadata: what a caller who sent no key at all is told in the 401, in place of the generic "needs an API
+/// key" (where the portal offers the same thing without a key, say where).
+/// </summary>
+public sealed class KeylessCallerHint(Func<HttpContext, string> message)
+{
+    public string MessageFor(HttpContext http) => message(http);
+}
+
+/// <summary>
 /// Endpoint metadata for the compatibility routes: how this endpoint's clients expect a refusal to look
 /// (instead of a problem details body). Used for the 401 and 403 of the ApiKey scheme.
 /// </summary>
@@ -102,7 +111,9 @@ internal sealed class ApiKeyAuthenticationHandler(
     {
         Response.Headers.WWWAuthenticate = ApiKeyDefaults.Scheme;
         await WriteAsync(StatusCodes.Status401Unauthorized,
-            _failure ?? "This API needs an API key: 'Authorization: ApiKey <key>'. Create one on the portal's API keys page.");
+            _failure
+            ?? Context.GetEndpoint()?.Metadata.GetMetadata<KeylessCallerHint>()?.MessageFor(Context)
+            ?? "This API needs an API key: 'Authorization: ApiKey <key>'. Create one on the portal's API keys page.");
     }
 
     protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>

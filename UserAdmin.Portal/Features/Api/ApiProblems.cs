@@ -99,9 +99,10 @@ public static class ApiProblems
                         return;
                     }
 
-                    if (ApiJsonBodies.FindDuplicateField(body) is { } duplicate)
+                    // Malformed JSON is left to the binder, which answers it with its own 400.
+                    if (ApiJsonBodies.Check(body) is { Verdict: JsonBodyVerdict.DuplicateField, Field: { } duplicate })
                     {
-                        await WriteAsync(http, 400, $"The JSON body names the field '{duplicate}' more than once.");
+                        await WriteAsync(http, 400, ApiJsonBodies.DuplicateMessage(duplicate));
                         return;
                     }
 

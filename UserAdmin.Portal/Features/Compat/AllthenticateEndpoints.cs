@@ -38,11 +38,6 @@ internal static class AllthenticateEndpoints
     private static async Task<(MemberDetail? Member, IResult? Error)> MemberAsync(
         CompatInput input, string idField, MemberDetailService details, Actor actor, CancellationToken ct, bool byEmail = false)
     {
-        if (input.Malformed)
-        {
-            return (null, Shape.Error(400, "The request body is not valid JSON or form data."));
-        }
-
         OperationResult<MemberDetail> found;
         if (input.Has(idField))
         {
@@ -81,7 +76,7 @@ internal static class AllthenticateEndpoints
         }
 
         var names = list.EnumerateArray()
-            .Select(e => e.TryGetProperty("computer_username", out var n) && n.ValueKind == JsonValueKind.String ? n.GetString()! : "")
+            .Select((e, i) => CompatInput.TextIn(e, "computer_username", $"computer_usernames[{i}]") ?? "")
             .ToList();
         var saved = await devices.ReplaceComputerUsernamesAsync(actor, member.AccountId, names, member.AccountVersion, http.RequestAborted);
         return saved.Succeeded ? Success($"Computer usernames of {member.Email} were updated.") : Shape.From(saved);
@@ -141,11 +136,12 @@ internal static class AllthenticateEndpoints
             return Shape.Error(400, "smartcards must be a list of {\"number\": …, \"label\": …}; pass [] to clear.");
         }
 
-        static string? Field(JsonElement card, string name) => card.TryGetProperty(name, out var v)
-            ? v.ValueKind switch { JsonValueKind.String => v.GetString(), JsonValueKind.Number => v.GetRawText(), _ => null }
-            : null;
-        var cards = list.EnumerateArray().Select(c => new SmartcardInput { Number = Field(c, "number") ?? "", Label = Field(c, "label") }).ToList();
-        var saved = await devices.ReplaceSmartcardsAsync(actor, member.AccountId, cards, input.Flag("allow_duplicates") ?? false, member.AccountVersion, http.RequestAborted);
+        // The documented items are {"number": "<integer string>", "label": "<label string>"}: both strings.
+        var cards = list.EnumerateArray()
+            .Select((c, i) => new SmartcardInput { Number = CompatInput.TextIn(c, "number", $"smartcards[{i}]") ?? "", Label = CompatInput.TextIn(c, "label", $"smartcards[{i}]") })
+            .ToList();
+        var allowDuplicates = input.Flag("allow_duplicates") ?? false;
+        var saved = await devices.ReplaceSmartcardsAsync(actor, member.AccountId, cards, allowDuplicates, member.AccountVersion, http.RequestAborted);
         return saved.Succeeded ? Success($"Smartcards of {member.Email} were updated.") : Shape.From(saved);
     }
 

@@ -1,5 +1,6 @@
 using UserAdmin.Portal.Data;
 using UserAdmin.Portal.Features.Api;
+using UserAdmin.Portal.Features.Shared;
 
 namespace UserAdmin.Portal.Features.Compat;
 
@@ -33,24 +34,37 @@ public static class CompatHosting
     private static RouteGroupBuilder Guarded(RouteGroupBuilder group)
     {
         group.RequireAuthorization(ApiKeyDefaults.Policy).RequireRateLimiting(ApiHosting.RateLimitPolicy);
-        // Unexpected errors answer in the system's own shape (ThreatStream's, under /api, are problems already).
+        // Every route reads its parameters through CompatInput, once, here first: a body that is too large, malformed or
+        // names a field twice is refused before the route starts. A parameter of the wrong type stops the route when it
+        // is read, before it changes anything. Unexpected errors too answer in the system's own shape (ThreatStream's,
+        // under /api, are the API's problems).
         group.AddEndpointFilter(async (context, next) =>
         {
+            var http = context.HttpContext;
+            var shape = http.GetEndpoint()?.Metadata.GetMetadata<CompatShape>();
+            var input = await CompatInput.ReadAsync(http);
+            if (input.Refusal is { } refusal)
+            {
+                return shape?.Error(refusal.Status, refusal.Message) ?? ApiProblems.Problem(refusal.Status, refusal.Message);
+            }
+
             try
             {
                 return await next(context);
             }
-            catch (Exception ex) when (ex is not OperationCanceledException && !context.HttpContext.Response.HasStarted)
+            catch (CompatInputException ex) when (!http.Response.HasStarted)
             {
-                var http = context.HttpContext;
+                // Invalid input in each system's terms (Virtool's 422 with errors); ThreatStream, like /api/v1's binding, says 400.
+                return shape?.From(OperationResult.Invalid(ex.Field, ex.Message)) ?? ApiProblems.Problem(StatusCodes.Status400BadRequest, ex.Message);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException && !http.Response.HasStarted)
+            {
                 var logger = http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("UserAdmin.Portal.Compat");
                 var (status, message) = DatabaseFaults.Describe(ex) is { } fault
                     ? (StatusCodes.Status503ServiceUnavailable, fault)
                     : (StatusCodes.Status500InternalServerError, "Something went wrong on the server; the error is logged.");
                 logger.Log(status == 503 ? LogLevel.Warning : LogLevel.Error, ex, "Unhandled error in {Method} {Path}", http.Request.Method, http.Request.Path);
-                return http.GetEndpoint()?.Metadata.GetMetadata<CompatShape>() is { } shape
-                    ? shape.Error(status, message)
-                    : ApiProblems.Problem(status, message);
+                return shape is not null ? shape.Error(status, message) : ApiProblems.Problem(status, message);
             }
         });
         return group;

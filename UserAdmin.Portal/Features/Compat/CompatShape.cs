@@ -10,7 +10,7 @@ public abstract class CompatShape : IApiErrorShape
     public abstract IResult Error(int status, string message, IReadOnlyDictionary<string, string[]>? fieldErrors = null);
 
     /// <summary>The status a service refusal gets in this system.</summary>
-    protected virtual int StatusOf(OperationStatus status) => status switch
+    protected virtual int StatusOf(OperationResult result) => result.Status switch
     {
         OperationStatus.Invalid => StatusCodes.Status400BadRequest,
         OperationStatus.Forbidden => StatusCodes.Status403Forbidden,
@@ -21,7 +21,7 @@ public abstract class CompatShape : IApiErrorShape
     };
 
     public IResult From(OperationResult result) =>
-        Error(StatusOf(result.Status), Describe(result), result.FieldErrors);
+        Error(StatusOf(result), Describe(result), result.FieldErrors);
 
     public Task WriteAsync(HttpContext http, int status, string message) => Error(status, message).ExecuteAsync(http);
 
@@ -52,6 +52,7 @@ public sealed class UsergridShape : CompatShape
                 403 => "forbidden",
                 404 => "service_resource_not_found",
                 409 => "conflict",
+                413 => "request_entity_too_large",
                 429 => "too_many_requests",
                 _ => "server_error",
             },
@@ -66,20 +67,27 @@ public sealed class AllthenticateShape : CompatShape
 {
     public static readonly AllthenticateShape Instance = new();
 
-    protected override int StatusOf(OperationStatus status) =>
-        status == OperationStatus.Forbidden ? StatusCodes.Status403Forbidden : StatusCodes.Status400BadRequest;
+    protected override int StatusOf(OperationResult result) =>
+        result.Status == OperationStatus.Forbidden ? StatusCodes.Status403Forbidden : StatusCodes.Status400BadRequest;
 
     public override IResult Error(int status, string message, IReadOnlyDictionary<string, string[]>? fieldErrors = null) =>
         Results.Json(new Dictionary<string, string> { ["error"] = message }, statusCode: status);
 }
 
-/// <summary>Virtool: <c>{"id": code, "message": text}</c>, with <c>errors</c> for invalid input (422).</summary>
+/// <summary>
+/// Virtool: <c>{"id": code, "message": text}</c>, with <c>errors</c> for invalid input (422). A user id (username) or
+/// email already in use is a conflict (409) rather than invalid input: the request is well formed, the name is taken.
+/// </summary>
 public sealed class VirtoolShape : CompatShape
 {
     public static readonly VirtoolShape Instance = new();
 
-    protected override int StatusOf(OperationStatus status) =>
-        status == OperationStatus.Invalid ? StatusCodes.Status422UnprocessableEntity : base.StatusOf(status);
+    protected override int StatusOf(OperationResult result) => result switch
+    {
+        { Status: OperationStatus.Invalid, InUse: true } => StatusCodes.Status409Conflict,
+        { Status: OperationStatus.Invalid } => StatusCodes.Status422UnprocessableEntity,
+        _ => base.StatusOf(result),
+    };
 
     public override IResult Error(int status, string message, IReadOnlyDictionary<string, string[]>? fieldErrors = null)
     {
@@ -92,6 +100,7 @@ public sealed class VirtoolShape : CompatShape
                 403 => "not_permitted",
                 404 => "not_found",
                 409 => "conflict",
+                413 => "payload_too_large",
                 422 => "invalid_input",
                 429 => "too_many_requests",
                 _ => "server_error",

@@ -107,12 +107,8 @@ internal static class ThreatStreamEndpoints
     private static async Task<IResult> PatchAsync(
         string id, HttpContext http, MemberDetailService details, PasswordAdminService passwords, TimeProvider clock)
     {
+        // must_change_password is a JSON boolean ("yes" or 1 is refused as the wrong type); only true can be asked for.
         var input = await CompatInput.ReadAsync(http);
-        if (input.Malformed)
-        {
-            return ApiProblems.Problem(400, "Send a JSON object such as {\"must_change_password\": true}.");
-        }
-
         if (input.BodyNames.Any(n => n != "must_change_password") || input.Flag("must_change_password") != true)
         {
             return ApiProblems.Problem(400,

@@ -29,8 +29,11 @@ internal static class UsergridEndpoints
     {
         var org = management.MapGroup("/organizations/{org}/users");
         org.MapPost("", CreateAsync);
-        org.MapGet("/resetpw", ResetFormAsync);
-        org.MapPost("/resetpw", RequestResetAsync);
+        // Without a key, the 401 says where the portal's public reset form is: the key stands in for its captcha here.
+        var keyless = new KeylessCallerHint(http =>
+            $"Requesting a password reset here needs an API key ('Authorization: Bearer <key>'), which stands in for the captcha. Without one, use the portal's reset form: {ResetFormAddress(http)}");
+        org.MapGet("/resetpw", ResetFormAsync).WithMetadata(keyless);
+        org.MapPost("/resetpw", RequestResetAsync).WithMetadata(keyless);
         org.MapGet("/{user}", GetAsync);
         org.MapPut("/{user}", UpdateAsync);
         // GETs in Usergrid's API that change the account: a read-only key may not call them.
@@ -120,10 +123,6 @@ internal static class UsergridEndpoints
         }
 
         var input = await CompatInput.ReadAsync(http);
-        if (input.Malformed)
-        {
-            return Shape.Error(400, "Send the new user as a JSON object.");
-        }
 
         var name = (input.Text("name") ?? "").Trim();
         var space = name.IndexOf(' ', StringComparison.Ordinal);
@@ -186,10 +185,6 @@ internal static class UsergridEndpoints
         }
 
         var input = await CompatInput.ReadAsync(http);
-        if (input.Malformed)
-        {
-            return Shape.Error(400, "Send the properties to change as a JSON object.");
-        }
 
         var found = await CompatDirectory.FindAsync(details, actor, user, http.RequestAborted);
         if (!found.Succeeded)
@@ -254,10 +249,7 @@ internal static class UsergridEndpoints
         var started = Stopwatch.GetTimestamp();
         var actor = ApiActor.Of(http);
         var input = await CompatInput.ReadAsync(http);
-        if (input.Malformed)
-        {
-            return Shape.Error(400, "Send {\"oldpassword\": …, \"newpassword\": …}.");
-        }
+        var (oldPassword, newPassword) = (input.Text("oldpassword") ?? "", input.Text("newpassword") ?? input.Text("password") ?? "");
 
         var member = await CompatDirectory.FindAsync(details, actor, user, http.RequestAborted);
         if (!member.Succeeded)
@@ -270,10 +262,13 @@ internal static class UsergridEndpoints
             return Shape.Error(403, "Only the user themselves can set their password here; an admin can send a reset link or set a temporary password.");
         }
 
-        var changed = await passwords.ChangeAsync(actor.AccountId, actor.OrganizationId, input.Text("oldpassword") ?? "",
-            input.Text("newpassword") ?? input.Text("password") ?? "", actor.ClientAddress, http.RequestAborted);
+        var changed = await passwords.ChangeAsync(actor.AccountId, actor.OrganizationId, oldPassword, newPassword, actor.ClientAddress, http.RequestAborted);
         return changed.Succeeded ? Reply("set user password", started) : Shape.From(changed);
     }
+
+    /// <summary>The portal's public reset form, with its bot challenge: where anyone asks for a reset link without a key.</summary>
+    private static string ResetFormAddress(HttpContext http) =>
+        $"{http.Request.Scheme}://{http.Request.Host}{http.Request.PathBase}/Account/ForgotPassword";
 
     /// <summary>The first step of the two-step reset: where the portal's public reset form (with its bot challenge) is.</summary>
     private static async Task<IResult> ResetFormAsync(string org, HttpContext http, SessionQueries sessions)
@@ -284,8 +279,7 @@ internal static class UsergridEndpoints
             return wrongOrg;
         }
 
-        var form = $"{http.Request.Scheme}://{http.Request.Host}/Account/ForgotPassword";
-        return Reply("reset user password form", started, new Dictionary<string, object?> { ["form"] = form });
+        return Reply("reset user password form", started, new Dictionary<string, object?> { ["form"] = ResetFormAddress(http) });
     }
 
     /// <summary>
@@ -302,7 +296,7 @@ internal static class UsergridEndpoints
         }
 
         var input = await CompatInput.ReadAsync(http);
-        if (input.Malformed || string.IsNullOrWhiteSpace(input.Text("email")))
+        if (string.IsNullOrWhiteSpace(input.Text("email")))
         {
             return Shape.Error(400, "Send the user's email: {\"email\": …}.");
         }

@@ -98,17 +98,13 @@ internal static class VirtoolEndpoints
 
     /// <summary>
     /// user_id and password, force_reset (default true). The portal's members have an email address, so the body
-    /// also takes <c>email</c>; without one the service refuses the request (422).
+    /// also takes <c>email</c>; without one the service refuses the request (422). A user id or email already in use
+    /// is 409.
     /// </summary>
     private static async Task<IResult> CreateAsync(HttpContext http, MemberAdminService admin, MemberDetailService details, MemberAccessService access)
     {
         var actor = ApiActor.Of(http);
         var input = await CompatInput.ReadAsync(http);
-        if (input.Malformed)
-        {
-            return Shape.Error(400, "Invalid JSON body");
-        }
-
         var created = await admin.CreateAsync(actor, new NewMember
         {
             UserName = input.Text("user_id") ?? "",
@@ -137,11 +133,6 @@ internal static class VirtoolEndpoints
     {
         var actor = ApiActor.Of(http);
         var input = await CompatInput.ReadAsync(http);
-        if (input.Malformed)
-        {
-            return Shape.Error(400, "Invalid JSON body");
-        }
-
         if (input.Has("force_reset") && input.Flag("force_reset") != true)
         {
             return Shape.Error(422, "Invalid input", new Dictionary<string, string[]> { ["force_reset"] = ["Only true: the member clears it by choosing a new password."] });
@@ -152,6 +143,8 @@ internal static class VirtoolEndpoints
         {
             return Shape.Error(422, "Invalid input", new Dictionary<string, string[]> { ["password"] = ["A password is required."] });
         }
+
+        var primaryName = input.Has("primary_group") ? input.Text("primary_group") ?? "" : null;
 
         var found = await details.FindAsync(actor, id, null, http.RequestAborted);
         if (!found.Succeeded)
@@ -166,7 +159,7 @@ internal static class VirtoolEndpoints
         }
 
         (bool Set, Guid? Id) primary = (false, null);
-        if (input.Has("primary_group"))
+        if (primaryName is not null)
         {
             if (!member.Can.Allows(MemberAction.ChangeGroups))
             {
@@ -179,10 +172,9 @@ internal static class VirtoolEndpoints
                 return error;
             }
 
-            var name = input.Text("primary_group") ?? "";
-            if (name is not ("" or "none"))
+            if (primaryName is not ("" or "none"))
             {
-                if (rights!.Groups.FirstOrDefault(g => g.Name == name) is not { } group)
+                if (rights!.Groups.FirstOrDefault(g => g.Name == primaryName) is not { } group)
                 {
                     return Shape.Error(404, "Group not found");
                 }
@@ -245,7 +237,7 @@ internal static class VirtoolEndpoints
     {
         var actor = ApiActor.Of(http);
         var input = await CompatInput.ReadAsync(http);
-        if (input.Malformed || input.Text("group_id") is not { Length: > 0 } groupName)
+        if (input.Text("group_id") is not { Length: > 0 } groupName)
         {
             return Shape.Error(422, "Invalid input", new Dictionary<string, string[]> { ["group_id"] = ["required field"] });
         }

@@ -20,6 +20,12 @@ public record OperationResult(
 {
     public bool Succeeded => Status == OperationStatus.Ok;
 
+    /// <summary>
+    /// Invalid because another record already holds the value (a username or email in use), not because of its form:
+    /// an API whose clients expect 409 for that can tell it apart.
+    /// </summary>
+    public bool InUse { get; init; }
+
     public static OperationResult Ok() => new(OperationStatus.Ok);
     public static OperationResult Forbidden(string reason) => new(OperationStatus.Forbidden, reason);
     public static OperationResult NotFound(string message = "Not found.") => new(OperationStatus.NotFound, message);
@@ -31,6 +37,8 @@ public record OperationResult(
 
     public static OperationResult Invalid(string field, string message) =>
         new(OperationStatus.Invalid, message, new Dictionary<string, string[]> { [field] = [message] });
+
+    public static OperationResult Taken(string field, string message) => Invalid(field, message) with { InUse = true };
 
     public static OperationResult From(Decision decision) =>
         decision.Allowed ? Ok() : Forbidden(decision.Reason!);
@@ -46,5 +54,5 @@ public sealed record OperationResult<T>(
     public static OperationResult<T> Ok(T value) => new(OperationStatus.Ok, value);
 
     public static OperationResult<T> Fail(OperationResult failure) =>
-        new(failure.Status, default, failure.Message, failure.FieldErrors);
+        new(failure.Status, default, failure.Message, failure.FieldErrors) { InUse = failure.InUse };
 }

@@ -109,12 +109,12 @@ public sealed partial class MemberAdminService(OperationRunner runner, Activatio
             var email = request.Email.Trim();
             if (await op.Users.FindByNameAsync(userName) is not null)
             {
-                return OperationResult<Guid>.Fail(OperationResult.Invalid(nameof(NewMember.UserName), $"The username '{userName}' is already taken."));
+                return OperationResult<Guid>.Fail(OperationResult.Taken(nameof(NewMember.UserName), $"The username '{userName}' is already taken."));
             }
 
             if (await op.Users.FindByEmailAsync(email) is not null)
             {
-                return OperationResult<Guid>.Fail(OperationResult.Invalid(nameof(NewMember.Email), $"An account with the email '{email}' already exists."));
+                return OperationResult<Guid>.Fail(OperationResult.Taken(nameof(NewMember.Email), $"An account with the email '{email}' already exists."));
             }
 
             var first = request.FirstName.Trim();
@@ -142,7 +142,9 @@ public sealed partial class MemberAdminService(OperationRunner runner, Activatio
                 var field = created.Errors.Any(e => e.Code.StartsWith("Password", StringComparison.Ordinal)) ? nameof(NewMember.Password)
                     : created.Errors.Any(e => e.Code.Contains("Email", StringComparison.Ordinal)) ? nameof(NewMember.Email)
                     : nameof(NewMember.UserName);
-                return OperationResult<Guid>.Fail(OperationResult.Invalid(field, string.Join(" ", created.Errors.Select(e => e.Description))));
+                // Identity's own uniqueness check (DuplicateUserName, DuplicateEmail) catches a name taken since the check above.
+                var taken = created.Errors.Any(e => e.Code.StartsWith("Duplicate", StringComparison.Ordinal));
+                return OperationResult<Guid>.Fail(OperationResult.Invalid(field, string.Join(" ", created.Errors.Select(e => e.Description))) with { InUse = taken });
             }
 
             op.Db.Memberships.Add(new Membership
