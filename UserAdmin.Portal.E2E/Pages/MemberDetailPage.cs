@@ -27,6 +27,12 @@ public sealed class MemberDetailPage(IPage page)
 
     public ILocator Action(string name) => Actions.GetByRole(AriaRole.Button, new() { Name = name, Exact = true });
 
+    /// <summary>A button of the "Password and sign-in" tab (open the tab first).</summary>
+    public ILocator PasswordAction(string name) =>
+        page.GetByRole(AriaRole.Group, new() { Name = "Password actions", Exact = true }).GetByRole(AriaRole.Button, new() { Name = name, Exact = true });
+
+    public ILocator Email => page.Locator(".member-email");
+
     /// <param name="timeoutMs">How long the dialog may take to close; Playwright's default (5 s) when not given.</param>
     public async Task ConfirmAsync(string button, float? timeoutMs = null)
     {

@@ -390,4 +390,48 @@ public sealed class MemberDetailTests(PortalFixture fixture, MemberDetailPortal 
         await Expect(permissions).ToContainTextAsync(key);
         await Expect(permissions).ToContainTextAsync($"group {group}");
     });
+
+    [Fact]
+    public Task AMemberCreatedWithoutEmailGetsNoResetLinkAndSignsInWithATemporaryPassword() => RunAsync(async page =>
+    {
+        var login = new LoginPage(page, own.Server.BaseUrl);
+        var shell = new ShellPage(page, own.Server.BaseUrl);
+        var users = new MemberAdminPage(page, own.Server.BaseUrl);
+        var detail = new MemberDetailPage(page);
+        var name = $"k{Guid.NewGuid().ToString("N")[..8]}";
+        await login.GotoAsync();
+        await login.SignInAsync(own.Server.AdminUserName, own.Server.AdminPassword);
+        await shell.ExpectDashboardAsync();
+
+        // Created in the grid with a password and the email left empty.
+        await users.GotoAsync();
+        await users.OpenCreateAsync();
+        await users.FillCreateAsync(name, "", "Kiosk", "Station", Passphrase);
+        await users.SubmitCreateAsync();
+        await Expect(page.Locator(".rz-notification")).ToContainTextAsync($"{name} is now a member", new() { Timeout = 30_000 });
+        await users.SearchAsync(name);
+        await Expect(page.Locator(".member-grid")).ToContainTextAsync("none");
+        await page.Locator(".member-grid").GetByRole(AriaRole.Link, new() { Name = "Kiosk Station" }).ClickAsync();
+        await detail.WaitUntilShownAsync();
+        await Expect(detail.Email).ToHaveTextAsync("no email address");
+
+        // No reset link, and the page says why; the temporary password is offered.
+        await detail.Tab("Password and sign-in").ClickAsync();
+        var resetLink = detail.PasswordAction("Send reset link");
+        await Expect(resetLink).ToBeDisabledAsync();
+        await Expect(resetLink).ToHaveAccessibleDescriptionAsync("No email address: give them a temporary password instead.");
+        await detail.PasswordAction("Set temporary password").ClickAsync();
+        await detail.ConfirmAsync("Set temporary password");
+        var temporary = (await page.GetByTestId("temporary-password-value").TextContentAsync())!.Trim();
+        Assert.Matches("^[a-z2-9]{4}(-[a-z2-9]{4}){3}$", temporary);
+        await shell.SignOutAsync();
+
+        // The member signs in with it, straight to choosing their own password.
+        await login.ExpectShownAsync();
+        await login.SignInAsync(name, temporary);
+        var change = new ChangePasswordPage(page, own.Server.BaseUrl);
+        await change.ExpectShownAsync();
+        await change.ChangeAsync(temporary, "a brand new private passphrase");
+        await shell.ExpectDashboardAsync();
+    });
 }

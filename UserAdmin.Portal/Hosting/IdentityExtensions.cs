@@ -27,7 +27,9 @@ internal static class IdentityExtensions
 
         services.AddIdentityCore<Account>(options =>
             {
-                options.User.RequireUniqueEmail = true;
+                // Identity's check would refuse an account without an email; the services check that a present one
+                // is unique instead, in the transaction that writes it (AccountEmail, decision 0007).
+                options.User.RequireUniqueEmail = false;
                 options.SignIn.RequireConfirmedAccount = false;
 
                 // ASVS v5: length, not composition. PasswordRules adds the maximum and the blocklist.

@@ -112,6 +112,56 @@ public sealed class MemberApiTests(PortalAppFactory app) : IClassFixture<PortalA
     }
 
     [Fact]
+    public async Task AMemberCreatedWithoutEmailNeedsAPasswordAndIsAnsweredWithANullEmail()
+    {
+        var (organization, _, key) = await _kit.MemberWithKeyAsync(MemberRank.Admin);
+        using var client = _kit.Client(key);
+        var userName = TestData.UniqueName("kiosk");
+
+        using var neither = await client.PostAsJsonAsync("/api/v1/members", new { userName });
+        using var activation = await client.PostAsJsonAsync("/api/v1/members", new { userName, email = (string?)null, sendActivationEmail = true });
+        using var created = await client.PostAsJsonAsync("/api/v1/members", new { userName, password = "a long and quiet passphrase" });
+
+        await ApiTestKit.AssertInvalidAsync(neither, "password");
+        await ApiTestKit.AssertInvalidAsync(activation, "email");
+        await ApiTestKit.AssertOkAsync(created, HttpStatusCode.Created);
+        var member = await ApiTestKit.ReadJsonAsync(created);
+        Assert.Equal(JsonValueKind.Null, member.GetProperty("email").ValueKind);
+        Assert.True(member.GetProperty("activated").GetBoolean());
+        Assert.Null(await _kit.Database.QueryAsync(db => db.Users.Where(a => a.UserName == userName).Select(a => a.Email).SingleAsync()));
+        var listed = await ApiTestKit.ReadJsonAsync(await client.GetAsync($"/api/v1/members?q={userName}"));
+        Assert.Equal(JsonValueKind.Null, Assert.Single(listed.GetProperty("items").EnumerateArray()).GetProperty("email").ValueKind);
+        Assert.Single(await _kit.ActivityAsync(organization.Id), r => r.Verb == "member.created");
+    }
+
+    [Fact]
+    public async Task AnEmptyEmailInAProfileUpdateRemovesItALeftOutOneKeepsItAndNoResetLinkFollows()
+    {
+        var (organization, _, key) = await _kit.MemberWithKeyAsync(MemberRank.Admin);
+        var target = await _kit.Database.AddMemberAsync(organization.Id);
+        using var client = _kit.Client(key);
+        var path = $"/api/v1/members/{target.AccountId}";
+        var version = (await ApiTestKit.ReadJsonAsync(await client.GetAsync(path))).GetProperty("accountVersion").GetString();
+
+        using var kept = await client.PutAsJsonAsync($"{path}/profile", new { firstName = "Lab", lastName = "Station", accountVersion = version });
+        await ApiTestKit.AssertOkAsync(kept);
+        var afterKeep = await ApiTestKit.ReadJsonAsync(kept);
+        Assert.Equal($"{target.UserName}@portal.test", afterKeep.GetProperty("email").GetString());
+
+        using var removed = await client.PutAsJsonAsync($"{path}/profile",
+            new { firstName = "Lab", lastName = "Station", email = "", accountVersion = afterKeep.GetProperty("accountVersion").GetString() });
+        await ApiTestKit.AssertOkAsync(removed);
+        Assert.Equal(JsonValueKind.Null, (await ApiTestKit.ReadJsonAsync(removed)).GetProperty("email").ValueKind);
+        Assert.Null(await _kit.Database.QueryAsync(db => db.Users.Where(a => a.Id == target.AccountId).Select(a => a.NormalizedEmail).SingleAsync()));
+
+        var resetLink = await ApiTestKit.AssertProblemAsync(await client.PostAsync($"{path}/password/reset-link", null), HttpStatusCode.UnprocessableEntity);
+        Assert.Equal(UserAdmin.Portal.Features.Accounts.AccountEmail.NoAddress, resetLink.GetProperty("detail").GetString());
+        using var temporary = await client.PostAsync($"{path}/password/temporary", null);
+        await ApiTestKit.AssertOkAsync(temporary);
+        Assert.DoesNotContain(await _kit.ActivityAsync(organization.Id), r => r.Verb == "member.password_reset_link_sent");
+    }
+
+    [Fact]
     public async Task AProfileUpdateQuotesTheAccountVersionAndAStaleOneIs409()
     {
         var (organization, _, key) = await _kit.MemberWithKeyAsync(MemberRank.Admin);

@@ -183,4 +183,26 @@ public sealed class AllthenticateCompatTests(PortalAppFactory app) : IClassFixtu
         await ErrorAsync(await client.GetAsync($"{Base}/multipleusers"), HttpStatusCode.Unauthorized);
         Assert.False(await _kit.Database.QueryAsync(db => db.Memberships.Where(m => m.Id == super.MembershipId).Select(m => m.IsSuspended).SingleAsync()));
     }
+
+    [Fact]
+    public async Task AMemberWithoutEmailIsListedWithANullEmailAndNamedByUsername()
+    {
+        var (organization, _, key) = await _kit.MemberWithKeyAsync(MemberRank.Admin);
+        var kiosk = await _kit.Database.AddMemberAsync(organization.Id, configure: a =>
+        {
+            a.Email = null;
+            a.NormalizedEmail = null;
+            a.EmailConfirmed = false;
+            a.DisplayName = "Lab Kiosk";
+        });
+        using var client = _kit.Client(key);
+
+        var listed = (await OkAsync(await client.GetAsync($"{Base}/multipleusers?email=true"))).EnumerateArray()
+            .Single(u => u.GetProperty("username").GetString() == kiosk.UserName);
+        var suspended = await SuccessAsync(await client.PostAsync($"{Base}/togglesuspension", Body(new { email_id = kiosk.MembershipId })));
+
+        Assert.Equal((JsonValueKind.Null, "Lab Kiosk", "UNCONFIRMED"),
+            (listed.GetProperty("email").ValueKind, listed.GetProperty("name").GetString(), listed.GetProperty("email_status").GetString()));
+        Assert.Equal($"{kiosk.UserName} is now SUSPENDED.", suspended);
+    }
 }

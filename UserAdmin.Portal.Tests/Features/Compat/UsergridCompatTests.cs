@@ -226,4 +226,24 @@ public sealed class UsergridCompatTests(PortalAppFactory app) : IClassFixture<Po
         await ErrorAsync(await client.GetAsync($"/management/organizations/{organization.Name}/users/{admin.UserName}"), HttpStatusCode.Unauthorized, "unauthorized");
         Assert.False(await _kit.Database.QueryAsync(db => db.CustomProperties.AnyAsync(p => p.AccountId == super.AccountId)));
     }
+
+    [Fact]
+    public async Task AUserWithoutEmailIsCreatedWithAPasswordAndAnEmptyEmailRemovesAnAddress()
+    {
+        var (organization, _, client) = await AdminAsync();
+        var users = $"/management/organizations/{organization.Name}/users";
+        var userName = TestData.UniqueName("kiosk");
+
+        var created = await OkEnvelopeAsync(await client.PostAsync(users, Curl($$"""{"username":"{{userName}}","name":"Lab Kiosk","password":"{{StrongPassword}}"}""")), "post");
+        var user = created.GetProperty("data").GetProperty("user");
+        Assert.Equal(JsonValueKind.Null, user.GetProperty("email").ValueKind);
+        Assert.Equal(userName, user.GetProperty("displayEmailAddress").GetString());
+        await ErrorAsync(await client.PostAsync(users, Curl($$"""{"username":"{{userName}}x","name":"No Way In"}""")), HttpStatusCode.BadRequest, "illegal_argument");
+        Assert.False(await _kit.Database.QueryAsync(db => db.Users.AnyAsync(a => a.UserName == userName + "x")));
+
+        var withAddress = await _kit.Database.AddMemberAsync(organization.Id);
+        await OkEnvelopeAsync(await client.PutAsync($"{users}/{withAddress.UserName}", Curl("""{"email":""}""")), "update user info");
+        var fetched = await OkEnvelopeAsync(await client.GetAsync($"{users}/{withAddress.UserName}"), "get admin user");
+        Assert.Equal(JsonValueKind.Null, fetched.GetProperty("data").GetProperty("email").ValueKind);
+    }
 }

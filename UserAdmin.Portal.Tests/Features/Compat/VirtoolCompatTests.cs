@@ -41,7 +41,7 @@ public sealed class VirtoolCompatTests(PortalAppFactory app) : IClassFixture<Por
         Assert.True((await groups.SetPermissionsAsync(admin.Actor, foobar.Value, [PortalPermissions.ViewUsers])).Succeeded);
         using var client = _kit.Client(key);
 
-        // The documented body alone: the portal needs an email and a stronger password, and says so in Virtool's shape.
+        // The documented body alone: the portal needs a stronger password, and says so in Virtool's shape.
         await ErrorAsync(await client.PostAsJsonAsync(Base, new { user_id = "bill", password = "foobar" }), HttpStatusCode.UnprocessableEntity, "invalid_input");
         var bill = await JsonAsync(await client.PostAsJsonAsync(Base, new { user_id = "bill", password = "granite-harbor-owl-58", email = "bill@example.org" }), HttpStatusCode.Created);
         Assert.Equal(("bill", true, ""), (bill.GetProperty("id").GetString(), bill.GetProperty("force_reset").GetBoolean(), bill.GetProperty("primary_group").GetString()));
@@ -168,6 +168,28 @@ public sealed class VirtoolCompatTests(PortalAppFactory app) : IClassFixture<Por
         }
 
         Assert.Equal(before, (await _kit.ActivityAsync(organization.Id)).Count);
+    }
+
+    [Fact]
+    public async Task CreatingAUserWithOnlyAUserIdAndAPasswordAnswersWithVirtoolsUserShape()
+    {
+        var (organization, _, key) = await _kit.MemberWithKeyAsync(MemberRank.Admin);
+        using var client = _kit.Client(key);
+        var userId = TestData.UniqueName("virtool");
+
+        using var response = await client.PostAsJsonAsync(Base, new { user_id = userId, password = "granite-harbor-owl-58" });
+
+        var user = await JsonAsync(response, HttpStatusCode.Created);
+        Assert.Equal((userId, true), (user.GetProperty("id").GetString(), user.GetProperty("force_reset").GetBoolean()));
+        Assert.Equal(["force_reset", "groups", "id", "identicon", "last_password_change", "permissions", "primary_group"],
+            user.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
+        Assert.Equal($"/compat/virtool/api/users/{userId}", response.Headers.Location!.OriginalString);
+        var account = await _kit.Database.QueryAsync(db => db.Users.SingleAsync(a => a.UserName == userId));
+        Assert.Equal((null, null, true), (account.Email, account.NormalizedEmail, account.IsActivated));
+        Assert.Single(await _kit.ActivityAsync(organization.Id), r => r.Verb == "member.created" && r.TargetName == userId);
+
+        // A second user without email is fine too: only present addresses are unique.
+        await JsonAsync(await client.PostAsJsonAsync(Base, new { user_id = userId + "b", password = "granite-harbor-owl-58" }), HttpStatusCode.Created);
     }
 
     [Fact]

@@ -67,6 +67,53 @@ public sealed class MemberPageComponentTests : PortalComponentTest
     }
 
     [Fact]
+    public void APendingMemberWithoutEmailCannotBeSentAnActivationEmailAndThePageSaysWhy()
+    {
+        // Never called: the refused button is disabled, and the test clicks nothing.
+        Services.AddSingleton(new MemberStatusService(null!));
+        var reauthentication = new UserAdmin.Portal.Features.Accounts.ReauthenticationService(
+            null!, TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<UserAdmin.Portal.Features.Accounts.ReauthenticationService>.Instance);
+        Services.AddSingleton(reauthentication);
+        Services.AddSingleton(new MemberStandingService(null!, reauthentication));
+        Services.AddSingleton(new UserAdmin.Portal.Features.Activation.ActivationService(null!, null!, null!, null!, null!, null!, null!));
+        var allowed = new Dictionary<MemberAction, Decision> { [MemberAction.Activate] = Decision.Allow };
+
+        var actions = Render<MemberActions>(p => p
+            .Add(x => x.Actor, new Actor(Guid.NewGuid(), Guid.NewGuid()))
+            .Add(x => x.Member, Detail(d => d with { Email = "", EmailConfirmed = false, IsActivated = false, ActivatedAt = null, Can = new MemberCapabilities(allowed) })));
+
+        var resend = actions.FindAll(".guarded-button").Single(b => b.QuerySelector(".rz-button-text")!.TextContent.Trim() == "Resend activation email");
+        Assert.True(resend.QuerySelector("button")!.HasAttribute("disabled"));
+        Assert.Equal(UserAdmin.Portal.Features.Accounts.AccountEmail.NoAddress, resend.QuerySelector(".control-reason")!.TextContent);
+    }
+
+    [Fact]
+    public async Task AMemberWithoutEmailGetsNoResetLinkWithTheReasonShownWhileTheTemporaryPasswordStaysOffered()
+    {
+        var (portal, organization, _) = await UsePortalAsync();
+        var helpDesk = await portal.Database.AddMemberAsync(organization.Id, permissions: PortalPermissions.HelpDesk);
+        var target = await portal.Database.AddMemberAsync(organization.Id, configure: a =>
+        {
+            a.Email = null;
+            a.NormalizedEmail = null;
+            a.EmailConfirmed = false;
+        });
+        SignInAs(helpDesk.AccountId, organization.Id, helpDesk.UserName);
+        Renderer.SetRendererInfo(new RendererInfo("Server", isInteractive: true));
+
+        var page = Render<MemberPage>(p => p.Add(x => x.AccountId, target.AccountId));
+        page.WaitForAssertion(() => page.Find("[aria-label='Password actions']"), TimeSpan.FromSeconds(10));
+
+        AngleSharp.Dom.IElement Action(string text) =>
+            page.FindAll("[aria-label='Password actions'] .guarded-button").Single(b => b.QuerySelector(".rz-button-text")!.TextContent.Trim() == text);
+        Assert.True(Action("Send reset link").QuerySelector("button")!.HasAttribute("disabled"));
+        Assert.Equal(UserAdmin.Portal.Features.Accounts.AccountEmail.NoAddress, Action("Send reset link").QuerySelector(".control-reason")!.TextContent);
+        Assert.False(Action("Set temporary password").QuerySelector("button")!.HasAttribute("disabled"));
+        Assert.Equal("no email address", page.Find(".member-email").TextContent.Trim());
+        Assert.Empty(page.FindAll(".member-email .rz-badge"));
+    }
+
+    [Fact]
     public async Task ThePageShowsTheMemberAndAGroupTickedSavesThroughTheService()
     {
         var (portal, organization, admin) = await UsePortalAsync();

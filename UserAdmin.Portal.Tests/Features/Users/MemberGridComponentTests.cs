@@ -233,21 +233,23 @@ public sealed class MemberGridComponentTests : PortalComponentTest
             Row(2, "bea", MemberStatus.Suspended) with { Tag = MemberTag.Guest, MustChangePassword = true },
             Row(3, "cyd", MemberStatus.LockedOut) with { EmailConfirmed = false },
             Row(4, "dee", MemberStatus.PendingActivation),
+            Row(5, "eve", MemberStatus.Active) with { Email = "", EmailConfirmed = false },
         ];
 
         var grid = RenderGrid(rows, new MemberSort());
 
         var shown = grid.FindAll("tbody tr.rz-data-row").Select(Cells).ToList();
-        Assert.Equal(4, shown.Count);
-        Assert.Equal(["ada", "bea", "cyd", "dee"], shown.Select(r => r["Username"]));
-        Assert.Equal(["Active", "Suspended must change password", "Locked out", "Pending activation"], shown.Select(r => r["Status"]));
-        Assert.Equal(["ADMIN", "REGULAR", "REGULAR", "REGULAR"], shown.Select(r => r["Rank"]));
-        Assert.Equal(["User", "Guest", "User", "User"], shown.Select(r => r["Tag"]));
-        Assert.Equal(["2026-11-20 09:15", "never", "never", "never"], shown.Select(r => r["Last sign-in"]));
+        Assert.Equal(5, shown.Count);
+        Assert.Equal(["ada", "bea", "cyd", "dee", "eve"], shown.Select(r => r["Username"]));
+        Assert.Equal(["Active", "Suspended must change password", "Locked out", "Pending activation", "Active"], shown.Select(r => r["Status"]));
+        Assert.Equal(["ADMIN", "REGULAR", "REGULAR", "REGULAR", "REGULAR"], shown.Select(r => r["Rank"]));
+        Assert.Equal(["User", "Guest", "User", "User", "User"], shown.Select(r => r["Tag"]));
+        Assert.Equal(["2026-11-20 09:15", "never", "never", "never", "never"], shown.Select(r => r["Last sign-in"]));
         Assert.Equal("Alpha, beta", shown[0]["Groups"]);
         Assert.Equal("2026-05-06", shown[0]["Created"]);
         Assert.Equal("cyd@example.test unconfirmed", shown[2]["Email"]);
         Assert.Equal("ada@example.test", shown[0]["Email"]);
+        Assert.Equal("none", shown[4]["Email"]);
     }
 
     [Fact]

@@ -77,7 +77,7 @@ public sealed class ActivationService(
 
             if (string.IsNullOrEmpty(account.Email))
             {
-                return OperationResult<ActivationEmailOutcome>.Fail(OperationResult.Invalid("This account has no email address to send the link to."));
+                return OperationResult<ActivationEmailOutcome>.Fail(OperationResult.Invalid(AccountEmail.NoAddress));
             }
 
             var (token, expiresAt) = await AccountTokens.IssueAsync(

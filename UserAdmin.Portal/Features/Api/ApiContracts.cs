@@ -16,7 +16,7 @@ namespace UserAdmin.Portal.Features.Api;
 public sealed record ApiMember(
     Guid Id,
     string UserName,
-    string Email,
+    [property: Description("Null when the member has no email address.")] string? Email,
     bool EmailConfirmed,
     string FirstName,
     string LastName,
@@ -36,17 +36,17 @@ public sealed record ApiMember(
     [property: Description("The account's version: quote it when changing the profile (409 when stale).")] string AccountVersion)
 {
     public static ApiMember From(MemberDetail d, DateTimeOffset now) => new(
-        d.AccountId, d.UserName, d.Email, d.EmailConfirmed, d.FirstName, d.LastName, d.DisplayName, d.Rank, d.Tag, d.IsSuspended,
+        d.AccountId, d.UserName, d.Email.Length == 0 ? null : d.Email, d.EmailConfirmed, d.FirstName, d.LastName, d.DisplayName, d.Rank, d.Tag, d.IsSuspended,
         d.IsActivated, d.IsLockedOut(now), d.MustChangePassword, d.CreatedAt, d.JoinedAt, d.LastSignInAt, d.LastPasswordChangeAt,
         d.PrimaryGroupId, d.Version, d.AccountVersion);
 }
 
 public sealed record ApiMemberListItem(
-    Guid Id, string UserName, string Email, string DisplayName, MemberRank Rank, MemberTag Tag, MemberStatus Status, string Groups,
+    Guid Id, string UserName, [property: Description("Null when the member has no email address.")] string? Email, string DisplayName, MemberRank Rank, MemberTag Tag, MemberStatus Status, string Groups,
     DateTime CreatedAt, DateTime? LastSignInAt, bool EmailConfirmed, bool MustChangePassword, DeviceStatus DeviceStatus)
 {
     public static ApiMemberListItem From(MemberRow r) => new(
-        r.AccountId, r.UserName, r.Email, r.DisplayName, r.Rank, r.Tag, r.Status, r.GroupNames, r.CreatedAt, r.LastSignInAt,
+        r.AccountId, r.UserName, r.Email.Length == 0 ? null : r.Email, r.DisplayName, r.Rank, r.Tag, r.Status, r.GroupNames, r.CreatedAt, r.LastSignInAt,
         r.EmailConfirmed, r.MustChangePassword, r.DeviceStatus);
 }
 
@@ -62,7 +62,10 @@ public sealed record ApiChanged(bool Changed);
 public sealed class ApiCreateMember
 {
     public string? UserName { get; set; }
+
+    [Description("Optional; without one, a password is needed (no activation email can be sent).")]
     public string? Email { get; set; }
+
     public string? FirstName { get; set; }
     public string? LastName { get; set; }
     public string? DisplayName { get; set; }
@@ -98,6 +101,8 @@ public sealed class ApiUpdateProfile
     public string? FirstName { get; set; }
     public string? LastName { get; set; }
     public string? DisplayName { get; set; }
+
+    [Description("Left out or null keeps the address; an empty string removes it (not from an account pending activation).")]
     public string? Email { get; set; }
 
     [Description("The member's accountVersion as last read.")]

@@ -139,14 +139,14 @@ internal static class MemberEndpoints
         members.MapPost("", CreateAsync)
             .WithName("CreateMember")
             .WithSummary("Create a member")
-            .WithDescription("With a password (forced change on by default) or pending activation (sendActivationEmail). Needs manage_users.")
+            .WithDescription("With a password (forced change on by default) or pending activation (sendActivationEmail, which needs an email). The email is optional. Needs manage_users.")
             .Accepts<ApiCreateMember>("application/json")
             .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
 
         members.MapPut("/{id:guid}/profile", UpdateProfileAsync)
             .WithName("UpdateMemberProfile")
             .WithSummary("Update a member's names and email")
-            .WithDescription("Quote accountVersion from the last read; a stale one is refused with 409. A new email is unconfirmed and gets a confirmation link.")
+            .WithDescription("Quote accountVersion from the last read; a stale one is refused with 409. A new email is unconfirmed and gets a confirmation link. Leaving email out (or null) keeps it; an empty string removes it.")
             .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict);
@@ -235,7 +235,7 @@ internal static class MemberEndpoints
         }
 
         var actor = ApiActor.Of(http);
-        var input = new ProfileInput { FirstName = body.FirstName ?? "", LastName = body.LastName ?? "", DisplayName = body.DisplayName ?? "", Email = body.Email ?? "" };
+        var input = new ProfileInput { FirstName = body.FirstName ?? "", LastName = body.LastName ?? "", DisplayName = body.DisplayName ?? "", Email = body.Email };
         var saved = await profiles.UpdateProfileAsync(actor, id, input, body.AccountVersion, http.RequestAborted);
         return saved.Succeeded ? Member(await details.GetAsync(actor, id, http.RequestAborted), clock) : ApiProblems.From(saved);
     }

@@ -34,6 +34,9 @@ internal static class AllthenticateEndpoints
 
     private static IResult Success(string message) => Results.Json(new Dictionary<string, string> { ["success"] = message });
 
+    /// <summary>Allthenticate names a user by email; a member without one by their username.</summary>
+    private static string Who(MemberDetail member) => member.Email.Length == 0 ? member.UserName : member.Email;
+
     /// <summary>The member named by a numeric id parameter (or, where allowed, by <c>email</c>), through the detail service.</summary>
     private static async Task<(MemberDetail? Member, IResult? Error)> MemberAsync(
         CompatInput input, string idField, MemberDetailService details, Actor actor, CancellationToken ct, bool byEmail = false)
@@ -79,7 +82,7 @@ internal static class AllthenticateEndpoints
             .Select((e, i) => CompatInput.TextIn(e, "computer_username", $"computer_usernames[{i}]") ?? "")
             .ToList();
         var saved = await devices.ReplaceComputerUsernamesAsync(actor, member.AccountId, names, member.AccountVersion, http.RequestAborted);
-        return saved.Succeeded ? Success($"Computer usernames of {member.Email} were updated.") : Shape.From(saved);
+        return saved.Succeeded ? Success($"Computer usernames of {Who(member)} were updated.") : Shape.From(saved);
     }
 
     private static async Task<IResult> ModifyRankAsync(HttpContext http, MemberDetailService details, MemberStandingService standing)
@@ -99,7 +102,7 @@ internal static class AllthenticateEndpoints
         }
 
         var changed = await standing.SetRankAsync(actor, member.AccountId, rank, member.Version, http.RequestAborted);
-        return changed.Succeeded ? Success($"{member.Email} is now {rank.ToString().ToUpperInvariant()}.") : Shape.From(changed);
+        return changed.Succeeded ? Success($"{Who(member)} is now {rank.ToString().ToUpperInvariant()}.") : Shape.From(changed);
     }
 
     private static async Task<IResult> GetSmartcardsAsync(HttpContext http, MemberDetailService details, MemberDeviceService devices)
@@ -142,7 +145,7 @@ internal static class AllthenticateEndpoints
             .ToList();
         var allowDuplicates = input.Flag("allow_duplicates") ?? false;
         var saved = await devices.ReplaceSmartcardsAsync(actor, member.AccountId, cards, allowDuplicates, member.AccountVersion, http.RequestAborted);
-        return saved.Succeeded ? Success($"Smartcards of {member.Email} were updated.") : Shape.From(saved);
+        return saved.Succeeded ? Success($"Smartcards of {Who(member)} were updated.") : Shape.From(saved);
     }
 
     private static string? Date(DateTime? time) => time?.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
@@ -187,13 +190,13 @@ internal static class AllthenticateEndpoints
                 ["confirmed"] = Date(d.EmailConfirmedAt),
                 ["created"] = Date(d.CreatedAt),
                 ["device_added"] = Date(d.DeviceAddedAt),
-                ["email"] = d.Email,
+                ["email"] = d.Email.Length == 0 ? null : d.Email,
                 ["email_id"] = d.MembershipId,
                 ["email_status"] = d.EmailConfirmed ? "CONFIRMED" : "UNCONFIRMED",
                 ["first_name"] = d.FirstName,
                 ["groups"] = row.GroupNames.Split(", ", StringSplitOptions.RemoveEmptyEntries).Select(g => new[] { g }).ToList(),
                 ["last_name"] = d.LastName,
-                ["name"] = withEmail ? $"{name} ({d.Email})" : name,
+                ["name"] = withEmail && d.Email.Length > 0 ? $"{name} ({d.Email})" : name,
                 ["user_id"] = d.MembershipId,
                 ["username"] = d.UserName,
                 ["unique_id"] = d.AccountId,
@@ -214,7 +217,7 @@ internal static class AllthenticateEndpoints
         }
 
         var promoted = await standing.PromoteGuestAsync(actor, member.AccountId, member.Version, http.RequestAborted);
-        return promoted.Succeeded ? Success($"{member.Email} is now a USER.") : Shape.From(promoted);
+        return promoted.Succeeded ? Success($"{Who(member)} is now a USER.") : Shape.From(promoted);
     }
 
     private static async Task<IResult> ToggleSuspensionAsync(HttpContext http, MemberDetailService details, MemberStatusService status)
@@ -229,7 +232,7 @@ internal static class AllthenticateEndpoints
 
         var suspend = !member.IsSuspended;
         var toggled = await status.SetSuspendedAsync(actor, member.AccountId, suspend, member.Version, http.RequestAborted);
-        return toggled.Succeeded ? Success($"{member.Email} is now {(suspend ? "SUSPENDED" : "ACTIVE")}.") : Shape.From(toggled);
+        return toggled.Succeeded ? Success($"{Who(member)} is now {(suspend ? "SUSPENDED" : "ACTIVE")}.") : Shape.From(toggled);
     }
 
     private static async Task<IResult> GetUserAsync(HttpContext http, MemberDetailService details, MemberAccessService access, MemberDeviceService devices)
@@ -275,7 +278,7 @@ internal static class AllthenticateEndpoints
 
         var removed = await standing.RemoveAsync(actor, member.AccountId, member.Version, http.RequestAborted);
         return removed.Succeeded
-            ? Success($"User {member.Email}/{member.UserName} was successfully deleted from your organization.")
+            ? Success($"User {(member.Email.Length == 0 ? member.UserName : $"{member.Email}/{member.UserName}")} was successfully deleted from your organization.")
             : Shape.From(removed);
     }
 }

@@ -12,7 +12,7 @@ namespace UserAdmin.Portal.Features.Compat;
 public sealed record ThreatStreamUser(
     [property: JsonPropertyName("id")] long Id,
     [property: JsonPropertyName("username")] string UserName,
-    [property: JsonPropertyName("email")] string Email,
+    [property: JsonPropertyName("email")] string? Email,
     [property: JsonPropertyName("name")] string Name,
     [property: JsonPropertyName("user_role")] string Role,
     [property: JsonPropertyName("is_active")] bool IsActive,
@@ -22,11 +22,11 @@ public sealed record ThreatStreamUser(
     [property: JsonPropertyName("resource_uri")] string ResourceUri)
 {
     public static ThreatStreamUser From(MemberRow r) => new(
-        r.MembershipId, r.UserName, r.Email, r.DisplayName, r.Rank.ToString().ToLowerInvariant(), r.Status == MemberStatus.Active,
+        r.MembershipId, r.UserName, r.Email.Length == 0 ? null : r.Email, r.DisplayName, r.Rank.ToString().ToLowerInvariant(), r.Status == MemberStatus.Active,
         r.MustChangePassword, r.CreatedAt, r.LastSignInAt, Uri(r.MembershipId));
 
     public static ThreatStreamUser From(MemberDetail d, DateTimeOffset now) => new(
-        d.MembershipId, d.UserName, d.Email, d.DisplayName, d.Rank.ToString().ToLowerInvariant(),
+        d.MembershipId, d.UserName, d.Email.Length == 0 ? null : d.Email, d.DisplayName, d.Rank.ToString().ToLowerInvariant(),
         d.IsActivated && !d.IsSuspended && !d.IsLockedOut(now), d.MustChangePassword, d.CreatedAt, d.LastSignInAt, Uri(d.MembershipId));
 
     private static string Uri(long id) => $"/api/v1/orgadmin/{id}/";

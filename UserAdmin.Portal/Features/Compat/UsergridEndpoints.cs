@@ -87,13 +87,13 @@ internal static class UsergridEndpoints
             ["applicationId"] = "00000000-0000-0000-0000-000000000001",
             ["username"] = d.UserName,
             ["name"] = d.DisplayName,
-            ["email"] = d.Email,
+            ["email"] = d.Email.Length == 0 ? null : d.Email,
             ["activated"] = d.IsActivated,
             ["disabled"] = d.IsSuspended,
             ["uuid"] = d.AccountId,
             ["adminUser"] = true,
-            ["displayEmailAddress"] = $"{d.UserName} <{d.Email}>",
-            ["htmldisplayEmailAddress"] = WebUtility.HtmlEncode($"{d.UserName} <{d.Email}>"),
+            ["displayEmailAddress"] = DisplayAddress(d),
+            ["htmldisplayEmailAddress"] = WebUtility.HtmlEncode(DisplayAddress(d)),
         };
         foreach (var property in properties ?? [])
         {
@@ -102,6 +102,9 @@ internal static class UsergridEndpoints
 
         return user;
     }
+
+    /// <summary>"name &lt;address&gt;", or the username alone for a member without an email address.</summary>
+    private static string DisplayAddress(MemberDetail d) => d.Email.Length == 0 ? d.UserName : $"{d.UserName} <{d.Email}>";
 
     /// <summary>The route's organization must be the key's: by name (any case) or id. Null when it is.</summary>
     private static async Task<IResult?> CheckOrganizationAsync(string org, Actor actor, SessionQueries sessions, CancellationToken ct)

@@ -97,9 +97,9 @@ internal static class VirtoolEndpoints
     }
 
     /// <summary>
-    /// user_id and password, force_reset (default true). The portal's members have an email address, so the body
-    /// also takes <c>email</c>; without one the service refuses the request (422). A user id or email already in use
-    /// is 409.
+    /// user_id and password, force_reset (default true), as Virtool takes them. Virtool users have no email address;
+    /// the body may carry an <c>email</c> for the portal's emailed links, and leaving it out is fine. A user id or
+    /// email already in use is 409.
     /// </summary>
     private static async Task<IResult> CreateAsync(HttpContext http, MemberAdminService admin, MemberDetailService details, MemberAccessService access)
     {

@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using UserAdmin.Portal.Data;
 using UserAdmin.Portal.Features.Accounts;
+using UserAdmin.Portal.Features.Activation;
 using UserAdmin.Portal.Features.Email;
 using UserAdmin.Portal.Features.Shared;
 using UserAdmin.Portal.Features.Users;
@@ -14,7 +15,9 @@ public sealed class ProfileInput
     public string FirstName { get; set; } = "";
     public string LastName { get; set; } = "";
     public string DisplayName { get; set; } = "";
-    public string Email { get; set; } = "";
+
+    /// <summary>The address; empty removes it (decision 0007), and null leaves it as it is.</summary>
+    public string? Email { get; set; } = "";
 }
 
 public sealed class PropertyInput
@@ -33,13 +36,16 @@ public sealed partial class MemberProfileService(
 {
     public const int MaxProperties = 50;
 
+    public const string PendingNeedsEmail =
+        "This account is pending activation, and the activation link goes to its email address, so the address cannot be removed.";
+
     [GeneratedRegex("^[A-Za-z][A-Za-z0-9_.-]{0,63}$")]
     private static partial Regex PropertyKeyPattern();
 
     public static Dictionary<string, string[]> Validate(ProfileInput input)
     {
         // The create form's rules for names and email are the rules here too.
-        var asNew = new NewMember { UserName = "placeholder", Email = input.Email, FirstName = input.FirstName, LastName = input.LastName, DisplayName = input.DisplayName, Password = "x" };
+        var asNew = new NewMember { UserName = "placeholder", Email = input.Email ?? "", FirstName = input.FirstName, LastName = input.LastName, DisplayName = input.DisplayName, Password = "x" };
         var errors = MemberAdminService.Validate(asNew);
         errors.Remove(nameof(NewMember.UserName));
         errors.Remove(nameof(NewMember.Password));
@@ -83,7 +89,8 @@ public sealed partial class MemberProfileService(
 
     /// <summary>
     /// Saves names and email. A changed email is unconfirmed, ends the links sent to the old address, and (for an
-    /// active account) gets a confirmation link, emailed after commit.
+    /// active account) gets a confirmation link, emailed after commit. An empty email removes the address, except from
+    /// an account pending activation, whose activation link needs it.
     /// </summary>
     public async Task<OperationResult<ProfileSaved>> UpdateProfileAsync(
         Actor actor, Guid accountId, ProfileInput input, string expectedAccountVersion, CancellationToken ct = default)
@@ -107,25 +114,30 @@ public sealed partial class MemberProfileService(
             var first = input.FirstName.Trim();
             var last = input.LastName.Trim();
             var display = string.IsNullOrWhiteSpace(input.DisplayName) ? $"{first} {last}".Trim() is { Length: > 0 } full ? full : account.UserName ?? "" : input.DisplayName.Trim();
-            var email = input.Email.Trim();
+            var current = AccountEmail.Clean(account.Email);
+            var email = input.Email is null ? current : AccountEmail.Clean(input.Email);
             var diff = new Dictionary<string, (object?, object?)>();
             Compare(diff, "firstName", account.FirstName, first);
             Compare(diff, "lastName", account.LastName, last);
             Compare(diff, "displayName", account.DisplayName, display);
-            var emailChanged = !string.Equals(account.Email, email, StringComparison.Ordinal);
+            var emailChanged = !string.Equals(current, email, StringComparison.Ordinal);
             if (diff.Count == 0 && !emailChanged)
             {
                 return OperationResult<ProfileSaved>.Ok(new ProfileSaved(false, false));
             }
 
+            if (emailChanged && email is null && ActivationService.StateOf(account) == ActivationState.Pending)
+            {
+                return OperationResult<ProfileSaved>.Fail(OperationResult.Invalid(nameof(ProfileInput.Email), PendingNeedsEmail));
+            }
+
+            if (emailChanged && email is not null && await AccountEmail.IsTakenAsync(op.Db, op.Users.NormalizeEmail(email)!, account.Id, ct))
+            {
+                return OperationResult<ProfileSaved>.Fail(OperationResult.Invalid(nameof(ProfileInput.Email), $"Another account already uses {email}."));
+            }
+
             if (emailChanged)
             {
-                var holder = await op.Users.FindByEmailAsync(email);
-                if (holder is not null && holder.Id != account.Id)
-                {
-                    return OperationResult<ProfileSaved>.Fail(OperationResult.Invalid(nameof(ProfileInput.Email), $"Another account already uses {email}."));
-                }
-
                 diff["email"] = (account.Email, email);
                 diff["emailConfirmed"] = (account.EmailConfirmed, false);
                 account.Email = email;

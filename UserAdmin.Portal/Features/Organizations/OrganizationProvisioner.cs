@@ -3,6 +3,7 @@ using Group = UserAdmin.Portal.Data.Group;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using UserAdmin.Portal.Data;
+using UserAdmin.Portal.Features.Accounts;
 using UserAdmin.Portal.Features.Shared;
 using UserAdmin.Portal.Realtime;
 
@@ -41,15 +42,21 @@ public sealed partial class OrganizationProvisioner(OperationRunner runner)
                 return OperationResult<Guid>.Fail(refusal);
             }
 
+            var email = AccountEmail.Clean(request.AdminEmail);
+            if (email is not null && await AccountEmail.IsTakenAsync(op.Db, op.Users.NormalizeEmail(email)!, null, ct))
+            {
+                return OperationResult<Guid>.Fail(OperationResult.Invalid($"An account with the email '{email}' already exists."));
+            }
+
             var organization = AddOrganization(op, request.Name, request.DisplayName);
 
             var admin = new Account
             {
                 Id = Guid.NewGuid(),
                 UserName = request.AdminUserName,
-                Email = request.AdminEmail,
-                EmailConfirmed = true,
-                EmailConfirmedAt = op.Now,
+                Email = email,
+                EmailConfirmed = email is not null,
+                EmailConfirmedAt = email is null ? null : op.Now,
                 DisplayName = request.AdminUserName,
                 CreatedAt = op.Now,
                 IsActivated = true,

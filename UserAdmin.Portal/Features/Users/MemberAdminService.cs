@@ -1,14 +1,17 @@
-using System.Net.Mail;
 using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using UserAdmin.Portal.Data;
+using UserAdmin.Portal.Features.Accounts;
 using UserAdmin.Portal.Features.Activation;
 using UserAdmin.Portal.Features.Shared;
 using UserAdmin.Portal.Realtime;
 
 namespace UserAdmin.Portal.Features.Users;
 
-/// <summary>What an admin fills in to create a member. Either a password or an activation email.</summary>
+/// <summary>
+/// What an admin fills in to create a member: either a password or an activation email. The email is optional, but an
+/// activation email needs one (decision 0007).
+/// </summary>
 public sealed class NewMember
 {
     public string UserName { get; set; } = "";
@@ -26,6 +29,12 @@ public sealed class NewMember
 public sealed partial class MemberAdminService(OperationRunner runner, ActivationService activation)
 {
     public const int UserNameMaxLength = 64;
+
+    /// <summary>Nobody could get into an account with neither an email nor a password (decision 0007).</summary>
+    public const string NoEmailNoPassword =
+        "Without an email address the member cannot get an activation email: set an initial password, or enter their email.";
+
+    public const string NoEmailForActivation = "An activation email needs an email address: enter one, or set an initial password.";
 
     // ASCII only: letters, digits, dot, dash, underscore. Look-alike characters from other scripts cannot spoof a name.
     [GeneratedRegex("^[a-z0-9](?:[a-z0-9._-]{1,62}[a-z0-9])?$")]
@@ -46,10 +55,10 @@ public sealed partial class MemberAdminService(OperationRunner runner, Activatio
             errors[nameof(NewMember.UserName)] = ["3–64 characters: lower-case letters, digits, '.', '-' and '_', starting and ending with a letter or digit."];
         }
 
-        var email = (m.Email ?? "").Trim();
-        if (email.Length is 0 or > 256 || !MailAddress.TryCreate(email, out var parsed) || parsed.Address != email || !email.Contains('.', StringComparison.Ordinal))
+        var email = AccountEmail.Clean(m.Email);
+        if (email is not null && !AccountEmail.IsValid(email))
         {
-            errors[nameof(NewMember.Email)] = ["Enter a valid email address, such as name@example.org."];
+            errors[nameof(NewMember.Email)] = [AccountEmail.InvalidAddress];
         }
 
         foreach (var (field, value) in new[] { (nameof(NewMember.FirstName), m.FirstName), (nameof(NewMember.LastName), m.LastName), (nameof(NewMember.DisplayName), m.DisplayName) })
@@ -64,9 +73,13 @@ public sealed partial class MemberAdminService(OperationRunner runner, Activatio
             }
         }
 
-        if (!m.SendActivationEmail && string.IsNullOrEmpty(m.Password))
+        if (m.SendActivationEmail && email is null)
         {
-            errors[nameof(NewMember.Password)] = ["Set an initial password, or choose to send an activation email."];
+            errors[nameof(NewMember.Email)] = [NoEmailForActivation];
+        }
+        else if (!m.SendActivationEmail && string.IsNullOrEmpty(m.Password))
+        {
+            errors[nameof(NewMember.Password)] = [email is null ? NoEmailNoPassword : "Set an initial password, or choose to send an activation email."];
         }
 
         // JSON may carry an enum as any number ("tag": 99); only the defined tags may be stored.
@@ -106,13 +119,13 @@ public sealed partial class MemberAdminService(OperationRunner runner, Activatio
             }
 
             var userName = request.UserName.Trim().ToLowerInvariant();
-            var email = request.Email.Trim();
+            var email = AccountEmail.Clean(request.Email);
             if (await op.Users.FindByNameAsync(userName) is not null)
             {
                 return OperationResult<Guid>.Fail(OperationResult.Taken(nameof(NewMember.UserName), $"The username '{userName}' is already taken."));
             }
 
-            if (await op.Users.FindByEmailAsync(email) is not null)
+            if (email is not null && await AccountEmail.IsTakenAsync(op.Db, op.Users.NormalizeEmail(email)!, null, ct))
             {
                 return OperationResult<Guid>.Fail(OperationResult.Taken(nameof(NewMember.Email), $"An account with the email '{email}' already exists."));
             }

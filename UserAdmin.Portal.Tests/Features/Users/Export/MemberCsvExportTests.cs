@@ -106,6 +106,33 @@ public sealed class MemberCsvExportTests(PortalServices portal) : IClassFixture<
     }
 
     [Fact]
+    public async Task AMemberWithoutEmailHasAnEmptyCellAndSortsFirstByEmailAscendingAndLastDescending()
+    {
+        var (organization, admin) = await NewOrganizationAsync();
+        var kiosk = await Database.AddMemberAsync(organization.Id, configure: a =>
+        {
+            a.Email = null;
+            a.NormalizedEmail = null;
+            a.EmailConfirmed = false;
+        });
+        var lab = await Database.AddMemberAsync(organization.Id, configure: a =>
+        {
+            a.Email = null;
+            a.NormalizedEmail = null;
+            a.EmailConfirmed = false;
+        });
+
+        var ascending = await ExportAsync(admin.Actor, sort: new MemberSort(MemberSortField.Email));
+        var descending = await ExportAsync(admin.Actor, sort: new MemberSort(MemberSortField.Email, Descending: true));
+
+        var withoutEmail = new[] { kiosk.UserName, lab.UserName }.Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(withoutEmail, ascending.Skip(1).Take(2).Select(r => r[1]).Order(StringComparer.Ordinal));
+        Assert.Equal(withoutEmail, descending.Skip(2).Select(r => r[1]).Order(StringComparer.Ordinal));
+        Assert.All(ascending.Skip(1).Take(2), r => Assert.Equal(("", "no"), (r[2], r[3])));
+        Assert.Equal(admin.UserName, ascending[^1][1]);
+    }
+
+    [Fact]
     public async Task CommasQuotesAndLineBreaksInNamesComeBackIntact()
     {
         var (organization, admin) = await NewOrganizationAsync();

@@ -59,6 +59,36 @@ public sealed class MemberImportServiceTests(PortalServices portal) : IClassFixt
     }
 
     [Fact]
+    public async Task RowsWithAnEmptyEmailCreateActiveMembersForTheHelpDeskAndLeaveExistingAddressesAlone()
+    {
+        var (org, actor, _) = await SetUpAsync();
+        var existing = await Database.AddMemberAsync(org.Id);
+        var first = TestData.UniqueName("kiosk");
+        var second = TestData.UniqueName("lab");
+        var file = await FileAsync($"""
+            username,email,first_name,last_name
+            {first},,Front,Desk
+            {second},,Lab,Station
+            {existing.UserName},,Renamed,
+            """);
+        var outcomes = new List<ImportRowOutcome>();
+
+        var result = await Service.ApplyAsync(actor.Actor, file.Rows, outcomes.AddRange, null);
+
+        Assert.True(result.Succeeded, result.Message);
+        Assert.Equal([ImportVerdict.Create, ImportVerdict.Create, ImportVerdict.Update], outcomes.Select(o => o.Verdict));
+        Assert.Contains("temporary password", outcomes[0].Detail, StringComparison.Ordinal);
+        foreach (var name in new[] { first, second })
+        {
+            var account = await Database.QueryAsync(db => db.Users.AsNoTracking().SingleAsync(a => a.UserName == name));
+            Assert.Equal((null, null, true, null), (account.Email, account.NormalizedEmail, account.IsActivated, account.PasswordHash));
+        }
+
+        var kept = await Database.QueryAsync(db => db.Users.AsNoTracking().SingleAsync(a => a.Id == existing.AccountId));
+        Assert.Equal(($"{existing.UserName}@portal.test", "Renamed"), (kept.Email, kept.FirstName));
+    }
+
+    [Fact]
     public async Task ApplyingCreatesAndUpdatesMembersWithOneRecordEachAndSkipsBadRows()
     {
         var (org, actor, groupId) = await SetUpAsync();

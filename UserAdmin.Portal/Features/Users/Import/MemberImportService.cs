@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using UserAdmin.Portal.Data;
+using UserAdmin.Portal.Features.Accounts;
 using UserAdmin.Portal.Features.Members;
 using UserAdmin.Portal.Features.Shared;
 using UserAdmin.Portal.Realtime;
@@ -242,8 +243,12 @@ public sealed partial class MemberImportService(OperationRunner runner)
                 var check = MemberAdminService.Validate(new NewMember
                 {
                     UserName = row.UserName, Email = row.Email, FirstName = row.FirstName, LastName = row.LastName,
-                    DisplayName = row.DisplayName, SendActivationEmail = true,
+                    DisplayName = row.DisplayName, SendActivationEmail = row.Email.Length > 0,
                 });
+
+                // A file carries no passwords. Without an email there is no activation link to send either: such a member
+                // is created active and signs in with a temporary password from the help desk (decision 0007).
+                check.Remove(nameof(NewMember.Password));
                 var rank = ParseRank(row.Rank) ?? MemberRank.Regular;
                 var refusal = check.Count > 0 ? string.Join(" ", check.Select(c => $"{Label(c.Key)}: {c.Value[0]}"))
                     : rank != MemberRank.Regular && actor.Rank != MemberRank.Super ? "Only a SUPER admin can import members as ADMIN or SUPER."
@@ -254,7 +259,9 @@ public sealed partial class MemberImportService(OperationRunner runner)
                     continue;
                 }
 
-                outcomes.Add(new(row.Line, row.Key, ImportVerdict.Create, $"New {rank.ToString().ToUpperInvariant()} member, pending activation."));
+                outcomes.Add(new(row.Line, row.Key, ImportVerdict.Create, row.Email.Length > 0
+                    ? $"New {rank.ToString().ToUpperInvariant()} member, pending activation."
+                    : $"New {rank.ToString().ToUpperInvariant()} member without email: they sign in with a temporary password from the help desk."));
                 if (apply)
                 {
                     Create(op, row, rank, groups);
@@ -411,20 +418,22 @@ public sealed partial class MemberImportService(OperationRunner runner)
     {
         var first = row.FirstName;
         var last = row.LastName;
+        var email = AccountEmail.Clean(row.Email);
         var account = new Account
         {
             Id = Guid.NewGuid(),
             UserName = row.UserName,
             NormalizedUserName = row.UserName.ToUpperInvariant(),
-            Email = row.Email,
-            NormalizedEmail = row.Email.ToUpperInvariant(),
+            Email = email,
+            NormalizedEmail = email?.ToUpperInvariant(),
             FirstName = first,
             LastName = last,
             DisplayName = row.DisplayName.Length > 0 ? row.DisplayName : $"{first} {last}".Trim() is { Length: > 0 } full ? full : row.UserName,
             SecurityStamp = Guid.NewGuid().ToString("N"),
             ConcurrencyStamp = Guid.NewGuid().ToString(),
             LockoutEnabled = true,
-            IsActivated = false,
+            IsActivated = email is null,
+            ActivatedAt = email is null ? op.Now : null,
             CreatedAt = op.Now,
             CustomProperties = row.Properties.Select(p => new CustomProperty { Key = p.Key, Value = p.Value }).ToList(),
         };
