@@ -20,6 +20,7 @@ public abstract class PortalComponentTest : BunitContext
     public const string FakeAntiforgeryToken = "test-antiforgery-token";
 
     private readonly List<TestDatabase> _databases = [];
+    private readonly List<PortalServices> _portals = [];
 
     protected PortalComponentTest()
     {
@@ -67,15 +68,39 @@ public abstract class PortalComponentTest : BunitContext
         return database;
     }
 
+    /// <summary>
+    /// The whole app's services over a fresh migrated database, as the fallback for everything the component asks
+    /// for; disposed when the test ends.
+    /// </summary>
+    protected async Task<PortalServices> UsePortalServicesAsync()
+    {
+        var portal = await PortalServices.CreateAsync();
+        _portals.Add(portal);
+        Services.AddFallbackServiceProvider(portal.ComponentServices);
+        return portal;
+    }
+
     protected override void Dispose(bool disposing)
     {
         base.Dispose(disposing);
+        foreach (var portal in _portals)
+        {
+            portal.DisposeAsync().GetAwaiter().GetResult();
+        }
+
+        _portals.Clear();
         ReleaseDatabases();
     }
 
     protected override async ValueTask DisposeAsyncCore()
     {
         await base.DisposeAsyncCore();
+        foreach (var portal in _portals)
+        {
+            await portal.DisposeAsync();
+        }
+
+        _portals.Clear();
         ReleaseDatabases();
     }
 

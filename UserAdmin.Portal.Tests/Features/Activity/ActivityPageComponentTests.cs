@@ -9,7 +9,6 @@ namespace UserAdmin.Portal.Tests.Features.Activity;
 
 public sealed class ActivityPageComponentTests : PortalComponentTest
 {
-    private readonly List<PortalServices> _portals = [];
 
     [Fact]
     public void TheFilterBarShowsTheFiltersInForceAndAppliesWhatIsTyped()
@@ -146,31 +145,11 @@ public sealed class ActivityPageComponentTests : PortalComponentTest
 
     private async Task<(PortalServices Portal, TestOrganization Organization, TestMember Admin)> UsePortalAsync()
     {
-        var portal = await PortalServices.CreateAsync();
-        _portals.Add(portal);
-        Services.AddFallbackServiceProvider(portal.ComponentServices);
+        var portal = await UsePortalServicesAsync();
         var organization = await portal.Database.AddOrganizationAsync();
         var admin = await portal.Database.AddMemberAsync(organization.Id, MemberRank.Admin);
         SignInAs(admin.AccountId, organization.Id, admin.UserName);
         Renderer.SetRendererInfo(new RendererInfo("Server", isInteractive: true));
         return (portal, organization, admin);
-    }
-
-    protected override void Dispose(bool disposing)
-    {
-        base.Dispose(disposing);
-        foreach (var portal in _portals)
-        {
-            portal.DisposeAsync().GetAwaiter().GetResult();
-        }
-    }
-
-    protected override async ValueTask DisposeAsyncCore()
-    {
-        await base.DisposeAsyncCore();
-        foreach (var portal in _portals)
-        {
-            await portal.DisposeAsync();
-        }
     }
 }

@@ -12,7 +12,6 @@ namespace UserAdmin.Portal.Tests.Features.ApiKeys;
 public sealed class ApiKeysPageTests : PortalComponentTest
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
-    private readonly List<PortalServices> _portals = [];
 
     [Fact]
     public async Task ACreatedKeyIsShownOnceThenListedByPrefixOnly()
@@ -122,31 +121,11 @@ public sealed class ApiKeysPageTests : PortalComponentTest
 
     private async Task<(PortalServices Portal, TestOrganization Organization, TestMember Member)> UsePortalAsync(MemberRank rank)
     {
-        var portal = await PortalServices.CreateAsync();
-        _portals.Add(portal);
-        Services.AddFallbackServiceProvider(portal.ComponentServices);
+        var portal = await UsePortalServicesAsync();
         var organization = await portal.Database.AddOrganizationAsync();
         var member = await portal.Database.AddMemberAsync(organization.Id, rank);
         SignInAs(member.AccountId, organization.Id, member.UserName);
         Renderer.SetRendererInfo(new RendererInfo("Server", isInteractive: true));
         return (portal, organization, member);
-    }
-
-    protected override void Dispose(bool disposing)
-    {
-        base.Dispose(disposing);
-        foreach (var portal in _portals)
-        {
-            portal.DisposeAsync().GetAwaiter().GetResult();
-        }
-    }
-
-    protected override async ValueTask DisposeAsyncCore()
-    {
-        await base.DisposeAsyncCore();
-        foreach (var portal in _portals)
-        {
-            await portal.DisposeAsync();
-        }
     }
 }

@@ -14,7 +14,6 @@ public sealed class GroupsPageTests : PortalComponentTest
 {
     private const string PresetButton = "button[aria-label='Add Virtool permissions']";
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
-    private readonly List<PortalServices> _portals = [];
 
     private static IEnumerable<string> VirtoolApplicationKeys =>
         PermissionPresets.Virtool.Permissions.Select(p => p.Key).Where(k => !PortalPermissions.IsPortalPermission(k));
@@ -54,31 +53,11 @@ public sealed class GroupsPageTests : PortalComponentTest
 
     private async Task<(PortalServices Portal, TestOrganization Organization)> UsePortalAsync(MemberRank rank, IReadOnlyCollection<string>? permissions = null)
     {
-        var portal = await PortalServices.CreateAsync();
-        _portals.Add(portal);
-        Services.AddFallbackServiceProvider(portal.ComponentServices);
+        var portal = await UsePortalServicesAsync();
         var organization = await portal.Database.AddOrganizationAsync();
         var member = await portal.Database.AddMemberAsync(organization.Id, rank, permissions: permissions);
         SignInAs(member.AccountId, organization.Id, member.UserName);
         Renderer.SetRendererInfo(new RendererInfo("Server", isInteractive: true));
         return (portal, organization);
-    }
-
-    protected override void Dispose(bool disposing)
-    {
-        base.Dispose(disposing);
-        foreach (var portal in _portals)
-        {
-            portal.DisposeAsync().GetAwaiter().GetResult();
-        }
-    }
-
-    protected override async ValueTask DisposeAsyncCore()
-    {
-        await base.DisposeAsyncCore();
-        foreach (var portal in _portals)
-        {
-            await portal.DisposeAsync();
-        }
     }
 }

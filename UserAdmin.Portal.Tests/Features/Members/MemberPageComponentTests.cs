@@ -11,7 +11,6 @@ namespace UserAdmin.Portal.Tests.Features.Members;
 
 public sealed class MemberPageComponentTests : PortalComponentTest
 {
-    private readonly List<PortalServices> _portals = [];
 
     [Fact]
     public void TheHeaderShowsEveryStatusThatApplies()
@@ -324,9 +323,7 @@ public sealed class MemberPageComponentTests : PortalComponentTest
 
     private async Task<(PortalServices Portal, TestOrganization Organization, TestMember Admin)> UsePortalAsync()
     {
-        var portal = await PortalServices.CreateAsync();
-        _portals.Add(portal);
-        Services.AddFallbackServiceProvider(portal.ComponentServices);
+        var portal = await UsePortalServicesAsync();
         var organization = await portal.Database.AddOrganizationAsync();
         var admin = await portal.Database.AddMemberAsync(organization.Id, MemberRank.Admin);
         return (portal, organization, admin);
@@ -360,23 +357,5 @@ public sealed class MemberPageComponentTests : PortalComponentTest
             Can = new MemberCapabilities(new Dictionary<MemberAction, Decision>()),
         };
         return change is null ? detail : change(detail);
-    }
-
-    protected override void Dispose(bool disposing)
-    {
-        base.Dispose(disposing);
-        foreach (var portal in _portals)
-        {
-            portal.DisposeAsync().GetAwaiter().GetResult();
-        }
-    }
-
-    protected override async ValueTask DisposeAsyncCore()
-    {
-        await base.DisposeAsyncCore();
-        foreach (var portal in _portals)
-        {
-            await portal.DisposeAsync();
-        }
     }
 }

@@ -13,7 +13,6 @@ namespace UserAdmin.Portal.Tests.Features.Policies;
 public sealed class PolicyComponentTests : PortalComponentTest
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
-    private readonly List<PortalServices> _portals = [];
 
     [Fact]
     public async Task AMemberFoundWithThePickerIsAssignedAndListedAndCanBeUnassigned()
@@ -120,29 +119,9 @@ public sealed class PolicyComponentTests : PortalComponentTest
 
     private async Task<(PortalServices Portal, TestOrganization Organization, TestMember Admin)> UsePortalAsync(MemberRank rank = MemberRank.Super)
     {
-        var portal = await PortalServices.CreateAsync();
-        _portals.Add(portal);
-        Services.AddFallbackServiceProvider(portal.ComponentServices);
+        var portal = await UsePortalServicesAsync();
         var organization = await portal.Database.AddOrganizationAsync();
         var admin = await portal.Database.AddMemberAsync(organization.Id, rank);
         return (portal, organization, admin);
-    }
-
-    protected override void Dispose(bool disposing)
-    {
-        base.Dispose(disposing);
-        foreach (var portal in _portals)
-        {
-            portal.DisposeAsync().GetAwaiter().GetResult();
-        }
-    }
-
-    protected override async ValueTask DisposeAsyncCore()
-    {
-        await base.DisposeAsyncCore();
-        foreach (var portal in _portals)
-        {
-            await portal.DisposeAsync();
-        }
     }
 }

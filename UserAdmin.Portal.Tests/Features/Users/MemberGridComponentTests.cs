@@ -414,39 +414,17 @@ public sealed class MemberGridComponentTests : PortalComponentTest
     /// <summary>The app's real services over a fresh database, behind bUnit's own (which win: auth, navigation, JS).</summary>
     private async Task<(PortalServices Portal, TestOrganization Organization, TestMember Admin)> UsePortalWithOrganizationAsync()
     {
-        var portal = await PortalServices.CreateAsync();
-        _portals.Add(portal);
-        Services.AddFallbackServiceProvider(portal.ComponentServices);
+        var portal = await UsePortalServicesAsync();
         var organization = await portal.Database.AddOrganizationAsync();
         var admin = await portal.Database.AddMemberAsync(organization.Id, MemberRank.Admin);
         return (portal, organization, admin);
     }
-
-    private readonly List<PortalServices> _portals = [];
 
     /// <summary>As a live circuit renders it (the page reads RendererInfo); call after every service is in place.</summary>
     private IRenderedComponent<UsersPage> RenderUsersPage()
     {
         Renderer.SetRendererInfo(new RendererInfo("Server", isInteractive: true));
         return Render<UsersPage>();
-    }
-
-    protected override void Dispose(bool disposing)
-    {
-        base.Dispose(disposing);
-        foreach (var portal in _portals)
-        {
-            portal.DisposeAsync().GetAwaiter().GetResult();
-        }
-    }
-
-    protected override async ValueTask DisposeAsyncCore()
-    {
-        await base.DisposeAsyncCore();
-        foreach (var portal in _portals)
-        {
-            await portal.DisposeAsync();
-        }
     }
 
     // ---- Filter selects ----

@@ -32,7 +32,6 @@ public sealed class ScriptInjectionRenderingTests : PortalComponentTest
     private const string JavaScriptUrl = "javascript:alert(1)";
 
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(15);
-    private readonly List<PortalServices> _portals = [];
 
     /// <summary>No element or handler came from a payload, and the text is there as typed.</summary>
     private static void AssertInert(INodeList nodes, string markup, params string[] shownAsText)
@@ -55,9 +54,7 @@ public sealed class ScriptInjectionRenderingTests : PortalComponentTest
 
     private async Task<(PortalServices Portal, TestOrganization Organization, TestMember Admin)> UsePortalAsync()
     {
-        var portal = await PortalServices.CreateAsync();
-        _portals.Add(portal);
-        Services.AddFallbackServiceProvider(portal.ComponentServices);
+        var portal = await UsePortalServicesAsync();
         var organization = await portal.Database.AddOrganizationAsync();
         var admin = await portal.Database.AddMemberAsync(organization.Id, MemberRank.Super);
         SignInAs(admin.AccountId, organization.Id, admin.UserName);
@@ -186,23 +183,5 @@ public sealed class ScriptInjectionRenderingTests : PortalComponentTest
 
         dialogs.WaitForAssertion(() => Assert.Contains(Img, dialogs.Find(".rz-dialog").TextContent, StringComparison.Ordinal), Wait);
         AssertInert(dialogs.Nodes, dialogs.Markup, Img);
-    }
-
-    protected override void Dispose(bool disposing)
-    {
-        base.Dispose(disposing);
-        foreach (var portal in _portals)
-        {
-            portal.DisposeAsync().GetAwaiter().GetResult();
-        }
-    }
-
-    protected override async ValueTask DisposeAsyncCore()
-    {
-        await base.DisposeAsyncCore();
-        foreach (var portal in _portals)
-        {
-            await portal.DisposeAsync();
-        }
     }
 }
