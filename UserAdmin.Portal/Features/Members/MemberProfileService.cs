@@ -26,8 +26,10 @@ public sealed class PropertyInput
     public string Value { get; set; } = "";
 }
 
-/// <summary>What a profile save did: whether the email changed (and so now waits for confirmation).</summary>
-/// <summary>What a profile save did; <see cref="ConfirmationProblem"/> says why a confirmation email did not leave.</summary>
+/// <summary>
+/// What a profile save did: whether anything changed, whether the email changed (and so now waits for confirmation),
+/// and, in <see cref="ConfirmationProblem"/>, why a confirmation email did not leave.
+/// </summary>
 public sealed record ProfileSaved(bool Changed, bool EmailChanged, bool ConfirmationSent = false, string? ConfirmationProblem = null);
 
 /// <summary>A member's names, email and custom properties. Account-wide data: the rules check every organization.</summary>
